@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace Evolve.Cli.Commands;
+
+/// <summary>Every `evolve` subcommand, one file each in this folder.</summary>
+internal static class CommandCatalog
+{
+    public static IEnumerable<Command> All(TextWriter stdout)
+    {
+        yield return VersionCommand.Create(stdout);
+    }
+}

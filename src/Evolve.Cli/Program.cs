@@ -1,0 +1,3 @@
+using Evolve.Cli;
+
+return CliApp.Run(args);
