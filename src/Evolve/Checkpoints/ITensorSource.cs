@@ -1,0 +1,22 @@
+namespace Evolve.Checkpoints;
+
+/// <summary>
+/// The tensors of one model, read without copying: a safetensors file, a sharded Hugging Face folder, or an
+/// in-memory weight set. Spans stay valid until the source is disposed.
+/// </summary>
+public interface ITensorSource : IDisposable
+{
+    /// <summary>Where the tensors come from (a path), used in error messages.</summary>
+    string Location { get; }
+
+    /// <summary>Every tensor, in a stable order (sorted by name).</summary>
+    IReadOnlyList<TensorInfo> Tensors { get; }
+
+    bool TryGetInfo(string name, out TensorInfo info);
+
+    /// <summary>The tensor's stored bytes (little-endian, its own dtype), zero copy.</summary>
+    ReadOnlySpan<byte> GetBytes(string name);
+
+    /// <summary>Converts F32, F16 or BF16 storage to float32 into <paramref name="destination"/>.</summary>
+    void ReadFloat32(string name, Span<float> destination);
+}
