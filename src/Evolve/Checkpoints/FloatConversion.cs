@@ -1,0 +1,135 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Evolve.Checkpoints;
+
+/// <summary>
+/// Every storage-dtype conversion of the project: F16 and BF16 to float32 when reading, float32 to F16 and BF16 when
+/// writing. Span kernels, SIMD through <see cref="Vector{T}"/> or TensorPrimitives, no allocation.
+/// </summary>
+public static class FloatConversion
+{
+    /// <summary>The BF16 a NaN becomes, as torch writes it: a positive quiet NaN whatever the input's sign or payload.</summary>
+    public const ushort BFloat16NaN = 0x7FC0;
+
+    /// <summary>Decodes F32, F16 or BF16 little-endian bytes into float32.</summary>
+    public static void ToSingle(ReadOnlySpan<byte> source, DType dtype, Span<float> destination)
+    {
+        switch (dtype)
+        {
+            case DType.F32:
+                MemoryMarshal.Cast<byte, float>(source).CopyTo(destination);
+                break;
+            case DType.F16:
+                HalfToSingle(MemoryMarshal.Cast<byte, Half>(source), destination);
+                break;
+            case DType.BF16:
+                BFloat16ToSingle(MemoryMarshal.Cast<byte, ushort>(source), destination);
+                break;
+            default:
+                throw new ArgumentException($"dtype {dtype} does not convert to float32", nameof(dtype));
+        }
+    }
+
+    /// <summary>Encodes float32 values as F32, F16 or BF16 little-endian bytes (round to nearest even).</summary>
+    public static void FromSingle(ReadOnlySpan<float> source, DType dtype, Span<byte> destination)
+    {
+        switch (dtype)
+        {
+            case DType.F32:
+                source.CopyTo(MemoryMarshal.Cast<byte, float>(destination));
+                break;
+            case DType.F16:
+                SingleToHalf(source, MemoryMarshal.Cast<byte, Half>(destination));
+                break;
+            case DType.BF16:
+                SingleToBFloat16(source, MemoryMarshal.Cast<byte, ushort>(destination));
+                break;
+            default:
+                throw new ArgumentException($"float32 does not convert to dtype {dtype}", nameof(dtype));
+        }
+    }
+
+    public static void HalfToSingle(ReadOnlySpan<Half> source, Span<float> destination)
+    {
+        CheckLengths(source.Length, destination.Length);
+        TensorPrimitives.ConvertToSingle(source, destination);
+    }
+
+    public static void SingleToHalf(ReadOnlySpan<float> source, Span<Half> destination)
+    {
+        CheckLengths(source.Length, destination.Length);
+        TensorPrimitives.ConvertToHalf(source, destination);
+    }
+
+    /// <summary>BF16 is the upper half of a float32: widen each element and shift it left by 16 bits.</summary>
+    public static void BFloat16ToSingle(ReadOnlySpan<ushort> source, Span<float> destination)
+    {
+        CheckLengths(source.Length, destination.Length);
+        ref var src = ref MemoryMarshal.GetReference(source);
+        ref var dst = ref MemoryMarshal.GetReference(destination);
+        nuint n = (nuint)source.Length;
+        nuint i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            nuint step = (nuint)Vector<ushort>.Count;
+            nuint half = (nuint)Vector<uint>.Count;
+            for (; i + step <= n; i += step)
+            {
+                Vector.Widen(Vector.LoadUnsafe(ref src, i), out Vector<uint> low, out Vector<uint> high);
+                Vector.AsVectorSingle(low << 16).StoreUnsafe(ref dst, i);
+                Vector.AsVectorSingle(high << 16).StoreUnsafe(ref dst, i + half);
+            }
+        }
+        for (; i < n; i++)
+            Unsafe.Add(ref dst, i) = BitConverter.UInt32BitsToSingle((uint)Unsafe.Add(ref src, i) << 16);
+    }
+
+    /// <summary>
+    /// float32 to BF16 exactly as torch rounds: to nearest, ties to even (add 0x7FFF plus the kept lowest bit, then
+    /// truncate); overflow becomes infinity; every NaN becomes <see cref="BFloat16NaN"/>.
+    /// </summary>
+    public static void SingleToBFloat16(ReadOnlySpan<float> source, Span<ushort> destination)
+    {
+        CheckLengths(source.Length, destination.Length);
+        ref var src = ref Unsafe.As<float, uint>(ref MemoryMarshal.GetReference(source));
+        ref var dst = ref MemoryMarshal.GetReference(destination);
+        nuint n = (nuint)source.Length;
+        nuint i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            nuint step = (nuint)Vector<ushort>.Count;
+            nuint half = (nuint)Vector<uint>.Count;
+            for (; i + step <= n; i += step)
+            {
+                var low = RoundToBFloat16(Vector.LoadUnsafe(ref src, i));
+                var high = RoundToBFloat16(Vector.LoadUnsafe(ref src, i + half));
+                Vector.Narrow(low, high).StoreUnsafe(ref dst, i);
+            }
+        }
+        for (; i < n; i++)
+            Unsafe.Add(ref dst, i) = RoundToBFloat16(Unsafe.Add(ref src, i));
+    }
+
+    internal static ushort RoundToBFloat16(uint bits)
+    {
+        if ((bits & 0x7FFF_FFFFu) > 0x7F80_0000u)
+            return BFloat16NaN;
+        return (ushort)((bits + ((bits >> 16) & 1u) + 0x7FFFu) >> 16);
+    }
+
+    private static Vector<uint> RoundToBFloat16(Vector<uint> bits)
+    {
+        var rounded = (bits + ((bits >> 16) & Vector<uint>.One) + new Vector<uint>(0x7FFFu)) >> 16;
+        var isNaN = Vector.GreaterThan(bits & new Vector<uint>(0x7FFF_FFFFu), new Vector<uint>(0x7F80_0000u));
+        return Vector.ConditionalSelect(isNaN, new Vector<uint>(BFloat16NaN), rounded);
+    }
+
+    private static void CheckLengths(int source, int destination)
+    {
+        if (source != destination)
+            throw new ArgumentException($"source holds {source} elements but destination {destination}");
+    }
+}
