@@ -1,0 +1,138 @@
+using Evolve.Merging.Kernels;
+using Evolve.Merging.Parameters;
+using Evolve.Merging.Sparsification;
+
+namespace Evolve.Merging.Methods;
+
+/// <summary>
+/// mergekit's generalized task arithmetic, the engine of task_arithmetic, ties, dare_*, breadcrumbs*, della*:
+/// Δᵢ = Xᵢ − B; each Δᵢ sparsified alone (unweighted, its own density/gamma/epsilon, optional L1 rescale);
+/// Wᵢ = wᵢ·Δᵢ; with sign consensus ("sum": s = sign ΣWᵢ, 0 counts as +) only the Wᵢ whose sign equals s
+/// contribute, to the sum and to the divisor Σwᵢ (a divisor of 0 becomes 1); without consensus every Wᵢ does
+/// (|Σwᵢ| &lt; 1e-8 becomes 1); normalize divides by the divisor; lambda scales; R = B + mixed.
+/// Each variant is a small subclass that fixes the sparsifier, the consensus and the defaults.
+/// </summary>
+public abstract class GeneralizedTaskArithmetic : MergeMethod
+{
+    private readonly SparsificationKind _sparsification;
+    private readonly bool _consensus;
+
+    protected GeneralizedTaskArithmetic(string name, string summary, string reference, SparsificationKind sparsification,
+        bool consensus, bool normalize, bool rescale, ParameterDef? extraPerModel = null)
+        : base(name, summary, reference, BaseModelRole.Required, InputCount.AtLeast(1),
+            Declare(sparsification, normalize, rescale, extraPerModel),
+            usesRandomness: sparsification is SparsificationKind.Random or SparsificationKind.RankSampling)
+    {
+        _sparsification = sparsification;
+        _consensus = consensus;
+    }
+
+    private static ParameterDef[] Declare(SparsificationKind sparsification, bool normalize, bool rescale, ParameterDef? extra)
+    {
+        var density = sparsification == SparsificationKind.Random ? CommonParameters.DensityForDare : CommonParameters.Density();
+        var list = new List<ParameterDef> { CommonParameters.Weight, density };
+        if (extra is not null) list.Add(extra);
+        list.Add(CommonParameters.Int8Mask);
+        list.Add(CommonParameters.Normalize(normalize));
+        list.Add(CommonParameters.Rescale(rescale));
+        list.Add(CommonParameters.Lambda);
+        return [.. list];
+    }
+
+    public override void Merge(TensorMergeContext context, Span<float> output)
+    {
+        var p = context.Parameters;
+        var weights = p.PerModel("weight");
+        var densities = p.PerModel("density");
+        bool normalize = p.Flag("normalize"), rescale = p.Flag("rescale");
+        float lambda = (float)p.Global("lambda");
+        var b = context.Base;
+        int k = context.ModelCount;
+
+        bool prunes = _sparsification != SparsificationKind.None;
+        if (prunes)
+        {
+            prunes = false;
+            foreach (var d in densities) prunes |= d < 1;
+        }
+        if (!prunes && !_consensus)
+        {
+            MergeDense(context, weights, normalize, lambda, output);
+            return;
+        }
+
+        var gammas = _sparsification == SparsificationKind.MagnitudeOutliers ? p.PerModel("gamma") : default;
+        var epsilons = _sparsification == SparsificationKind.RankSampling ? p.PerModel("epsilon") : default;
+        var columns = context.RowLayout.Columns;
+        var deltas = new float[k][];
+        for (int i = 0; i < k; i++)
+        {
+            deltas[i] = context.Scratch.FloatArray(context.Length);
+            var delta = deltas[i].AsSpan(0, context.Length);
+            System.Numerics.Tensors.TensorPrimitives.Subtract(context.Model(i), b, delta);
+            var settings = new PruneSettings(densities[i], gammas.IsEmpty ? 0 : gammas[i], epsilons.IsEmpty ? 0 : epsilons[i],
+                rescale, CounterRandom.StreamKey(context.Seed, context.TensorName, i), columns);
+            TaskVectorPruning.Apply(_sparsification, delta, settings, context.Scratch);
+        }
+        if (_consensus) CombineWithSignConsensus(b, deltas, weights, normalize, lambda, output);
+        else CombineAll(b, deltas, weights, normalize, lambda, output);
+    }
+
+    /// <summary>No pruning, no consensus: R = B + λ/divisor·Σ wᵢ(Xᵢ − B), fused chunk by chunk.</summary>
+    private static void MergeDense(TensorMergeContext context, ReadOnlySpan<double> weights, bool normalize, float lambda, Span<float> output)
+    {
+        var scale = lambda / (normalize ? Divisor(weights) : 1.0);
+        var b = context.Base;
+        for (int start = 0; start < context.Length; start += Blend.Chunk)
+        {
+            int len = Math.Min(Blend.Chunk, context.Length - start);
+            var o = output.Slice(start, len);
+            var bc = b.Slice(start, len);
+            o.Clear();
+            for (int i = 0; i < context.ModelCount; i++)
+                Blend.AddScaledDifference(o, (float)(weights[i] * scale), context.Model(i).Slice(start, len), bc);
+            System.Numerics.Tensors.TensorPrimitives.Add(o, bc, o);
+        }
+    }
+
+    private static void CombineAll(ReadOnlySpan<float> b, float[][] deltas, ReadOnlySpan<double> weights, bool normalize, float lambda, Span<float> output)
+    {
+        output.Clear();
+        var scale = lambda / (normalize ? Divisor(weights) : 1.0);
+        for (int i = 0; i < deltas.Length; i++)
+            Blend.AddScaled(output, (float)(weights[i] * scale), deltas[i].AsSpan(0, output.Length));
+        System.Numerics.Tensors.TensorPrimitives.Add(output, b, output);
+    }
+
+    private static double Divisor(ReadOnlySpan<double> weights)
+    {
+        double sum = 0;
+        foreach (var w in weights) sum += w;
+        return Math.Abs(sum) < 1e-8 ? 1 : sum;
+    }
+
+    private static void CombineWithSignConsensus(ReadOnlySpan<float> b, float[][] deltas, ReadOnlySpan<double> weights, bool normalize, float lambda, Span<float> output)
+    {
+        int k = deltas.Length;
+        Span<float> w = stackalloc float[k];
+        for (int i = 0; i < k; i++) w[i] = (float)weights[i];
+        for (int j = 0; j < output.Length; j++)
+        {
+            float sum = 0;
+            for (int i = 0; i < k; i++) sum += w[i] * deltas[i][j];
+            bool positive = sum >= 0;
+            float mixed = 0, divisor = 0;
+            for (int i = 0; i < k; i++)
+            {
+                float wd = w[i] * deltas[i][j];
+                if (positive ? wd > 0 : wd < 0)
+                {
+                    mixed += wd;
+                    divisor += w[i];
+                }
+            }
+            if (normalize) mixed /= divisor == 0 ? 1 : divisor;
+            output[j] = b[j] + lambda * mixed;
+        }
+    }
+}

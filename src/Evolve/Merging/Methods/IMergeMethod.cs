@@ -1,0 +1,33 @@
+using Evolve.Merging.Parameters;
+
+namespace Evolve.Merging.Methods;
+
+/// <summary>
+/// One mergekit merge method: its declaration (name, base use, inputs, parameters) and the per-tensor kernel.
+/// Implementations are stateless and thread-safe; the executor calls <see cref="Merge"/> for many tensors at once.
+/// </summary>
+public interface IMergeMethod
+{
+    /// <summary>mergekit's <c>merge_method</c> name.</summary>
+    string Name { get; }
+
+    /// <summary>One line for help text.</summary>
+    string Summary { get; }
+
+    /// <summary>Paper or source the method comes from.</summary>
+    string Reference { get; }
+
+    BaseModelRole BaseModel { get; }
+
+    /// <summary>Inputs other than the base (for <see cref="BaseModelRole.Input"/>, every input).</summary>
+    InputCount Inputs { get; }
+
+    /// <summary>Every parameter the method accepts, declared once.</summary>
+    IReadOnlyList<ParameterDef> Parameters { get; }
+
+    /// <summary>True when the result depends on the seed (DARE, DELLA).</summary>
+    bool UsesRandomness { get; }
+
+    /// <summary>Merges one tensor into <paramref name="output"/> (same element count as the inputs).</summary>
+    void Merge(TensorMergeContext context, Span<float> output);
+}

@@ -1,0 +1,36 @@
+using Evolve.Merging.Kernels;
+using Evolve.Merging.Parameters;
+
+namespace Evolve.Merging.Methods;
+
+/// <summary>
+/// linear: R = Σ wᵢXᵢ, divided by Σwᵢ when normalize. The base, when given, is one more input with its own weight
+/// (mergekit appends it to the model list). Differs from mergekit, which divides by a zero weight sum: a weight
+/// sum with |Σw| &lt; 1e-8 is treated as 1, as task arithmetic does.
+/// </summary>
+public sealed class LinearMethod() : MergeMethod(
+    "linear", "Weighted average of the models' parameters (model soup).",
+    "Wortsman et al., Model soups, arXiv:2203.05482",
+    BaseModelRole.Input, InputCount.AtLeast(1),
+    [CommonParameters.Weight, CommonParameters.Normalize(true, "Wortsman et al., Model soups, arXiv:2203.05482")])
+{
+    public override void Merge(TensorMergeContext context, Span<float> output)
+    {
+        var weights = context.Parameters.PerModel("weight");
+        double scale = 1;
+        if (context.Parameters.Flag("normalize"))
+        {
+            double sum = 0;
+            foreach (var w in weights) sum += w;
+            if (Math.Abs(sum) >= 1e-8) scale = 1 / sum;
+        }
+        for (int start = 0; start < context.Length; start += Blend.Chunk)
+        {
+            int len = Math.Min(Blend.Chunk, context.Length - start);
+            var o = output.Slice(start, len);
+            o.Clear();
+            for (int i = 0; i < context.ModelCount; i++)
+                Blend.AddScaled(o, (float)(weights[i] * scale), context.Model(i).Slice(start, len));
+        }
+    }
+}
