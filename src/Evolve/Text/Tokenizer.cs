@@ -1,0 +1,167 @@
+using System.Text;
+using Evolve.Text.Decoders;
+using Evolve.Text.Models;
+using Evolve.Text.Normalizers;
+using Evolve.Text.PostProcessors;
+using Evolve.Text.PreTokenizers;
+
+namespace Evolve.Text;
+
+/// <summary>
+/// A Hugging Face tokenizer.json, giving the ids the reference tokenizers library gives. Encoding runs its pipeline:
+/// added tokens that match raw text are cut out, the rest is normalized and searched for normalized added tokens,
+/// pre-tokenized into words, each word encoded by the model, and the post-processor adds special tokens.
+/// Truncation and padding settings are not applied: callers batch and cut sequences themselves.
+/// Thread-safe once loaded.
+/// </summary>
+public sealed class Tokenizer
+{
+    private readonly INormalizer? _normalizer;
+    private readonly IPreTokenizer? _preTokenizer;
+    private readonly ITokenizerModel _model;
+    private readonly IPostProcessor? _postProcessor;
+    private readonly IDecoder? _decoder;
+    private readonly AddedTokenMatcher _rawMatcher;
+    private readonly AddedTokenMatcher _normalizedMatcher;
+    private readonly Dictionary<int, AddedToken> _addedById;
+    private readonly Dictionary<string, AddedToken> _addedByContent;
+
+    internal Tokenizer(
+        string file,
+        INormalizer? normalizer,
+        IPreTokenizer? preTokenizer,
+        ITokenizerModel model,
+        IPostProcessor? postProcessor,
+        IDecoder? decoder,
+        IReadOnlyList<AddedToken> addedTokens)
+    {
+        File = file;
+        _normalizer = normalizer;
+        _preTokenizer = preTokenizer;
+        _model = model;
+        _postProcessor = postProcessor;
+        _decoder = decoder;
+        _addedById = new Dictionary<int, AddedToken>();
+        _addedByContent = new Dictionary<string, AddedToken>(StringComparer.Ordinal);
+        foreach (var token in addedTokens)
+        {
+            _addedById.TryAdd(token.Id, token);
+            _addedByContent.TryAdd(token.Content, token);
+        }
+        _rawMatcher = new AddedTokenMatcher(addedTokens.Where(t => !t.Normalized).Select(t => (t.Content, t)));
+        _normalizedMatcher = new AddedTokenMatcher(addedTokens.Where(t => t.Normalized)
+            .Select(t => (normalizer?.Normalize(t.Content) ?? t.Content, t)));
+    }
+
+    /// <summary>The tokenizer.json this tokenizer was read from.</summary>
+    public string File { get; }
+
+    /// <summary>One past the largest id of the model or of an added token.</summary>
+    public int VocabularySize => Math.Max(_model.VocabularySize, _addedById.Count == 0 ? 0 : _addedById.Keys.Max() + 1);
+
+    public static Tokenizer Load(string path) => TokenizerJsonReader.Read(path);
+
+    /// <summary>The ids of <paramref name="text"/>; with <paramref name="addSpecialTokens"/> the post-processor's
+    /// special tokens (e.g. BOS) are added.</summary>
+    public int[] Encode(string text, bool addSpecialTokens = true) => Encode(text, null, addSpecialTokens);
+
+    /// <summary>The ids of a sequence pair laid out by the post-processor's pair template.</summary>
+    public int[] Encode(string text, string? pair, bool addSpecialTokens = true)
+    {
+        var first = EncodeSequence(text);
+        var second = pair is null ? null : EncodeSequence(pair);
+        if (_postProcessor is null)
+        {
+            if (second is not null)
+                first.AddRange(second);
+        }
+        else
+        {
+            _postProcessor.Process(first, second, addSpecialTokens);
+        }
+        return first.ToArray();
+    }
+
+    /// <summary>Text for <paramref name="ids"/>; unknown ids are skipped, special tokens too when asked.</summary>
+    public string Decode(ReadOnlySpan<int> ids, bool skipSpecialTokens = false)
+    {
+        var tokens = new List<string>(ids.Length);
+        foreach (var id in ids)
+        {
+            var token = _addedById.TryGetValue(id, out var added) ? added.Content : _model.IdToToken(id);
+            if (token is null)
+                continue;
+            if (skipSpecialTokens && _addedByContent.TryGetValue(token, out var named) && named.Special)
+                continue;
+            tokens.Add(token);
+        }
+        if (_decoder is null)
+            return string.Join(' ', tokens);
+        _decoder.Decode(tokens);
+        return string.Concat(tokens);
+    }
+
+    /// <summary>The id of a token string (added tokens first), or null.</summary>
+    public int? TokenToId(string token) =>
+        _addedByContent.TryGetValue(token, out var added) ? added.Id : _model.TokenToId(token);
+
+    /// <summary>The token string of an id (added tokens first), or null.</summary>
+    public string? IdToToken(int id) => _addedById.TryGetValue(id, out var added) ? added.Content : _model.IdToToken(id);
+
+    private List<int> EncodeSequence(string text)
+    {
+        text = ReplaceLoneSurrogates(text);
+        var ids = new List<int>();
+        var stretches = new List<(int Start, int End, AddedToken? Token)>();
+        var inner = new List<(int Start, int End, AddedToken? Token)>();
+        var pieces = new List<Piece>();
+        _rawMatcher.Split(text, stretches);
+        foreach (var (start, end, token) in stretches)
+        {
+            if (token is not null)
+            {
+                ids.Add(token.Id);
+                continue;
+            }
+            var raw = text.Substring(start, end - start);
+            var normalized = _normalizer?.Normalize(raw) ?? raw;
+            inner.Clear();
+            _normalizedMatcher.Split(normalized, inner);
+            foreach (var (innerStart, innerEnd, innerToken) in inner)
+            {
+                if (innerToken is not null)
+                {
+                    ids.Add(innerToken.Id);
+                    continue;
+                }
+                var piece = new Piece(normalized.Substring(innerStart, innerEnd - innerStart), start == 0 && innerStart == 0);
+                pieces.Clear();
+                if (_preTokenizer is null)
+                    pieces.Add(piece);
+                else
+                    _preTokenizer.PreTokenize(piece, pieces);
+                foreach (var word in pieces)
+                    _model.Tokenize(word.Text, ids);
+            }
+        }
+        return ids;
+    }
+
+    /// <summary>The reference library sees text as Rust strings, where a lone UTF-16 surrogate has become U+FFFD.</summary>
+    private static string ReplaceLoneSurrogates(string text)
+    {
+        if (!text.AsSpan().ContainsAnyInRange('\uD800', '\uDFFF'))
+            return text;
+        var builder = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsSurrogatePair(text, i))
+            {
+                builder.Append(text, i++, 2);
+                continue;
+            }
+            builder.Append(char.IsSurrogate(text[i]) ? '\uFFFD' : text[i]);
+        }
+        return builder.ToString();
+    }
+}
