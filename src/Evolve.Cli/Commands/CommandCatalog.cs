@@ -9,5 +9,7 @@ internal static class CommandCatalog
     {
         yield return VersionCommand.Create(stdout);
         yield return TokenizeCommand.Create(stdout);
+        yield return InspectCommand.Create(stdout);
+        yield return BenchCommand.Create(stdout);
     }
 }

@@ -1,0 +1,14 @@
+using System.CommandLine;
+
+namespace Evolve.Cli.Commands;
+
+/// <summary>`evolve bench AREA`: benchmarks that report a ratio against a baseline measured in the same run.</summary>
+internal static class BenchCommand
+{
+    public static Command Create(TextWriter stdout)
+    {
+        var command = new Command("bench", "Measure an area's throughput against a baseline measured in the same run.");
+        command.Subcommands.Add(BenchLoadCommand.Create(stdout));
+        return command;
+    }
+}
