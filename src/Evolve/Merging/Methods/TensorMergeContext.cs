@@ -54,7 +54,7 @@ public sealed class TensorMergeContext
 
     public MethodParameters Parameters { get; }
 
-    /// <summary>Seed for this tensor's random draws, already mixed with the tensor name.</summary>
+    /// <summary>The merge seed; random streams mix in the tensor name and model index (<see cref="CounterRandom.StreamKey"/>).</summary>
     public ulong Seed { get; }
 
     public ScratchArena Scratch { get; }

@@ -1,0 +1,256 @@
+using System.Buffers;
+using System.Diagnostics;
+using Evolve.Checkpoints;
+using Evolve.Merging.Kernels;
+using Evolve.Merging.Methods;
+using Evolve.Merging.Planning;
+
+namespace Evolve.Merging.Execution;
+
+/// <summary>
+/// Runs a <see cref="MergePlan"/>: tensor by tensor from the memory-mapped inputs (each input converted to float32
+/// into a rented buffer, merged, released), several tensors in parallel (<see cref="MergeExecutorOptions.Threads"/>),
+/// SIMD within. Working memory is bounded by the tensors in flight: their inputs, outputs and scratch, tracked as
+/// <see cref="MergeStats.PeakWorkingBytes"/>.
+/// </summary>
+public sealed class MergeExecutor(MergeExecutorOptions? options = null)
+{
+    private readonly MergeExecutorOptions _options = options ?? new MergeExecutorOptions();
+    private long _working;
+    private long _peak;
+    private long _bytesRead;
+    private int _done;
+
+    /// <summary>
+    /// Merges into <paramref name="weights"/>, recomputing only tensors whose plan key differs from the key they were
+    /// computed under; unchanged tensors keep their buffers. The result is published as one new generation, so a
+    /// reader sees either every old tensor or every new one, and buffers a snapshot still reads are never touched.
+    /// </summary>
+    public MergeStats MergeInto(MergePlan plan, WeightSet weights)
+    {
+        var clock = Stopwatch.StartNew();
+        Reset();
+        var entries = new Dictionary<string, WeightEntry>(StringComparer.Ordinal);
+        var todo = new List<PlannedTensor>();
+        int reused = 0;
+        foreach (var t in plan.Tensors)
+        {
+            if (t.CopyOnly) continue;
+            if (weights.TryGetEntry(t.Name, out var old) && old.Key == t.Key)
+            {
+                entries[t.Name] = old;
+                reused++;
+            }
+            else todo.Add(t);
+        }
+        var fresh = new WeightEntry[todo.Count];
+        long total = todo.Sum(t => InputBytes(plan, t));
+        try
+        {
+            // Largest first keeps the threads busy to the end.
+            var order = Enumerable.Range(0, todo.Count).OrderByDescending(i => todo[i].ElementCount).ToArray();
+            Parallel.ForEach(order, ParallelOptions(), i =>
+            {
+                var t = todo[i];
+                var buffer = new NativeTensorBuffer(t.ElementCount);
+                fresh[i] = new WeightEntry(t.Name, t.Shape, t.Key, buffer);
+                Compute(plan, t, buffer.Span);
+                Report(todo.Count, total, clock);
+            });
+        }
+        catch
+        {
+            foreach (var e in fresh) e?.Buffer.Release();
+            throw;
+        }
+        foreach (var e in fresh) entries[e.Name] = e;
+        weights.Publish(entries, fresh.Select(e => e.Buffer));
+        return new MergeStats(todo.Count, reused, _bytesRead, _peak, clock.Elapsed, todo.Select(t => t.Name).ToArray());
+    }
+
+    /// <summary>
+    /// The plan's tensors for a checkpoint writer, computed ahead in parallel in the order the writer asks for them
+    /// (<paramref name="expectedOrder"/>, falling back to computing on demand), each in its output dtype.
+    /// A tensor's bytes stay valid until the next tensor is requested.
+    /// </summary>
+    public IReadOnlyList<TensorToWrite> Stream(MergePlan plan, IReadOnlyList<string>? expectedOrder = null)
+    {
+        Reset();
+        var stream = new PrefetchStream(this, plan, expectedOrder ?? plan.Tensors.Select(t => t.Name).ToArray());
+        return plan.Tensors.Select(t => new TensorToWrite(new TensorInfo(t.Name, t.OutputDType, t.Shape), () => stream.Get(t.Name))).ToArray();
+    }
+
+    /// <summary>Stats of the last <see cref="Stream"/> once the writer is done.</summary>
+    public MergeStats StreamStats(TimeSpan elapsed) => new(_done, 0, _bytesRead, _peak, elapsed, []);
+
+    /// <summary>Computes one planned tensor into <paramref name="output"/> (float32).</summary>
+    public void Compute(MergePlan plan, PlannedTensor tensor, Span<float> output)
+    {
+        _options.Cancellation.ThrowIfCancellationRequested();
+        int n = checked((int)tensor.ElementCount);
+        var rented = new List<float[]>();
+        using var scratch = new ScratchArena();
+        long held = 0;
+        try
+        {
+            float[] Load(TensorInput input)
+            {
+                var a = ArrayPool<float>.Shared.Rent(n);
+                rented.Add(a);
+                Track(ref held, (long)n * sizeof(float));
+                var source = plan.Models[input.Model];
+                source.ReadFloat32(input.Tensor, a.AsSpan(0, n));
+                source.TryGetInfo(input.Tensor, out var info);
+                Interlocked.Add(ref _bytesRead, info.ElementCount * info.DType.ByteSize());
+                return a;
+            }
+            var baseTensor = tensor.Base is { } b ? Load(b) : null;
+            var inputs = tensor.Inputs.Select(Load).ToArray();
+            // Scratch of the heavier methods: one task vector per input, counted up front.
+            Track(ref held, (long)n * sizeof(float) * (inputs.Length + 1));
+            var context = new TensorMergeContext(tensor.Name, tensor.Shape, baseTensor, inputs, tensor.Parameters, plan.Seed, scratch);
+            plan.Method.Merge(context, output);
+        }
+        finally
+        {
+            foreach (var a in rented) ArrayPool<float>.Shared.Return(a);
+            Interlocked.Add(ref _working, -held);
+        }
+    }
+
+    private void Track(ref long held, long bytes)
+    {
+        held += bytes;
+        var now = Interlocked.Add(ref _working, bytes);
+        long peak;
+        while (now > (peak = Interlocked.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, now, peak) != peak) { }
+    }
+
+    private void Reset()
+    {
+        _working = _peak = _bytesRead = 0;
+        _done = 0;
+    }
+
+    private ParallelOptions ParallelOptions() => new()
+    {
+        MaxDegreeOfParallelism = Math.Max(1, _options.Threads),
+        CancellationToken = _options.Cancellation,
+    };
+
+    private void Report(int total, long totalBytes, Stopwatch clock)
+    {
+        var done = Interlocked.Increment(ref _done);
+        _options.Progress?.Report(new MergeProgress(done, total, Interlocked.Read(ref _bytesRead), totalBytes, clock.Elapsed));
+    }
+
+    private static long InputBytes(MergePlan plan, PlannedTensor t)
+    {
+        long bytes = 0;
+        foreach (var input in t.Base is { } b ? t.Inputs.Append(b) : t.Inputs)
+        {
+            plan.Models[input.Model].TryGetInfo(input.Tensor, out var info);
+            bytes += info.ElementCount * info.DType.ByteSize();
+        }
+        return bytes;
+    }
+
+    /// <summary>Computes tensors ahead of a sequential consumer with a bounded window of tensors in flight.</summary>
+    private sealed class PrefetchStream
+    {
+        private readonly MergeExecutor _executor;
+        private readonly MergePlan _plan;
+        private readonly Dictionary<string, PlannedTensor> _byName;
+        private readonly string[] _order;
+        private readonly Dictionary<string, int> _position;
+        private readonly Task<byte[]>?[] _tasks;
+        private readonly int _window;
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private readonly long _totalBytes;
+        private readonly SemaphoreSlim _slots;
+        private byte[]? _previous;
+        private int _next;
+
+        public PrefetchStream(MergeExecutor executor, MergePlan plan, IReadOnlyList<string> order)
+        {
+            _executor = executor;
+            _plan = plan;
+            _byName = plan.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
+            _order = order.Where(_byName.ContainsKey).Concat(plan.Tensors.Select(t => t.Name).Except(order)).ToArray();
+            _position = _order.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => p.i, StringComparer.Ordinal);
+            _tasks = new Task<byte[]>?[_order.Length];
+            _window = Math.Max(1, executor._options.Threads) + 1;
+            _slots = new SemaphoreSlim(Math.Max(1, executor._options.Threads));
+            _totalBytes = plan.Tensors.Sum(t => InputBytes(plan, t));
+        }
+
+        public ReadOnlySpan<byte> Get(string name)
+        {
+            if (_previous is not null)
+            {
+                ArrayPool<byte>.Shared.Return(_previous);
+                Interlocked.Add(ref _executor._working, -_previous.Length);
+                _previous = null;
+            }
+            int at = _position[name];
+            for (; _next < Math.Min(_order.Length, at + _window); _next++) Start(_next);
+            var task = _tasks[at] ?? Start(at);
+            var bytes = task.GetAwaiter().GetResult();
+            _tasks[at] = null;
+            _previous = bytes;
+            var t = _byName[name];
+            return bytes.AsSpan(0, checked((int)(t.ElementCount * t.OutputDType.ByteSize())));
+        }
+
+        private Task<byte[]> Start(int index)
+        {
+            if (_tasks[index] is { } existing) return existing;
+            var t = _byName[_order[index]];
+            var task = Task.Run(async () =>
+            {
+                await _slots.WaitAsync(_executor._options.Cancellation).ConfigureAwait(false);
+                try
+                {
+                    return Produce(t);
+                }
+                finally
+                {
+                    _slots.Release();
+                }
+            });
+            _tasks[index] = task;
+            return task;
+        }
+
+        private byte[] Produce(PlannedTensor t)
+        {
+            int n = checked((int)t.ElementCount);
+            var size = n * t.OutputDType.ByteSize();
+            var bytes = ArrayPool<byte>.Shared.Rent(size);
+            long held = 0;
+            _executor.Track(ref held, bytes.Length);
+            if (t.CopyOnly)
+            {
+                _plan.Models[t.Inputs[0].Model].GetBytes(t.Inputs[0].Tensor).CopyTo(bytes);
+            }
+            else
+            {
+                var floats = ArrayPool<float>.Shared.Rent(n);
+                long f = 0;
+                _executor.Track(ref f, (long)n * sizeof(float));
+                try
+                {
+                    _executor.Compute(_plan, t, floats.AsSpan(0, n));
+                    FloatConversion.FromSingle(floats.AsSpan(0, n), t.OutputDType, bytes.AsSpan(0, size));
+                }
+                finally
+                {
+                    ArrayPool<float>.Shared.Return(floats);
+                    Interlocked.Add(ref _executor._working, -f);
+                }
+            }
+            _executor.Report(_order.Length, _totalBytes, _clock);
+            return bytes;
+        }
+    }
+}

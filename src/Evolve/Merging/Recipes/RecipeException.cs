@@ -1,0 +1,7 @@
+using Evolve.Errors;
+
+namespace Evolve.Merging.Recipes;
+
+/// <summary>A recipe Evolve cannot merge: located at its file and YAML line where known.</summary>
+public sealed class RecipeException(string location, string problem, string? remedy = null, Exception? inner = null)
+    : EvolveInputException(location, problem, remedy, inner);
