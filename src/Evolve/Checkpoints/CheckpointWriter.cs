@@ -16,7 +16,13 @@ public sealed record CheckpointWriteOptions
     public DType? OutDType { get; init; }
 
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = SafetensorsWriter.PyTorchMetadata;
+
+    /// <summary>Told the output bytes written so far and in all, after each tensor.</summary>
+    public IProgress<WriteProgress>? Progress { get; init; }
 }
+
+/// <summary>How far a checkpoint write has come, in output bytes.</summary>
+public readonly record struct WriteProgress(long BytesWritten, long TotalBytes);
 
 /// <summary>
 /// Writes tensors as a Hugging Face checkpoint folder: <c>model.safetensors</c>, or shards
@@ -46,6 +52,8 @@ public static class CheckpointWriter
         var indexPath = shards.Count == 1 ? null : Path.Combine(folder, ShardIndex.FileName);
         RefuseStaleCheckpointFiles(folder, indexPath is null ? finals : [.. finals, indexPath]);
 
+        long totalSize = tensors.Sum(t => SafetensorsWriter.OutputBytes(t.Info, options.OutDType));
+        var counter = options.Progress is { } progress ? new ProgressCounter(progress, totalSize) : null;
         var temporaries = new List<string>();
         try
         {
@@ -53,9 +61,8 @@ public static class CheckpointWriter
             {
                 var temporary = SafetensorsWriter.TemporaryName(finals[i]);
                 temporaries.Add(temporary);
-                SafetensorsWriter.WriteTemporary(temporary, shards[i], options.Metadata, options.OutDType);
+                SafetensorsWriter.WriteTemporary(temporary, shards[i], options.Metadata, options.OutDType, counter);
             }
-            long totalSize = tensors.Sum(t => SafetensorsWriter.OutputBytes(t.Info, options.OutDType));
             if (indexPath is not null)
             {
                 var temporary = SafetensorsWriter.TemporaryName(indexPath);

@@ -38,7 +38,7 @@ public static class SafetensorsWriter
         info.ElementCount * OutputDType(info, outDType).ByteSize();
 
     internal static void WriteTemporary(string temporary, IReadOnlyList<TensorToWrite> tensors,
-        IReadOnlyDictionary<string, string> metadata, DType? outDType)
+        IReadOnlyDictionary<string, string> metadata, DType? outDType, ProgressCounter? progress = null)
     {
         if (outDType is { } target && !target.IsFloat32Convertible())
             throw new ArgumentException($"output dtype must be F32, F16 or BF16, not {target}", nameof(outDType));
@@ -59,7 +59,9 @@ public static class SafetensorsWriter
             if (bytes.Length != expected)
                 throw new InvalidOperationException(
                     $"tensor {source.Info.Name}: {bytes.Length} bytes given, shape × {source.Info.DType.SafetensorsName()} needs {expected}");
-            stream.Write(stored.DType == source.Info.DType ? bytes : scratch.Convert(bytes, source.Info, stored.DType));
+            var output = stored.DType == source.Info.DType ? bytes : scratch.Convert(bytes, source.Info, stored.DType);
+            stream.Write(output);
+            progress?.Add(output.Length);
         }
         stream.Flush(flushToDisk: true);
     }

@@ -14,8 +14,7 @@ public sealed class ShardedCheckpoint : ITensorSource
         Location = indexPath;
         _shards = shards;
         _owner = owner;
-        Tensors = owner.Select(p => p.Value.TryGetInfo(p.Key, out var info) ? info : throw new InvalidOperationException())
-            .OrderBy(t => t.Name, StringComparer.Ordinal).ToArray();
+        Tensors = shards.SelectMany(s => s.Tensors).OrderBy(t => t.Name, StringComparer.Ordinal).ToArray();
     }
 
     public string Location { get; }

@@ -180,6 +180,25 @@ public class SafetensorsWriterTests
     }
 
     [Fact]
+    public void ProgressCountsOutputBytesUpToTheTotal()
+    {
+        var reports = new List<WriteProgress>();
+        var progress = new SynchronousProgress<WriteProgress>(reports.Add);
+        CheckpointWriter.WriteFolder(Path.Combine(_dir, "progress"), SyntheticModels.Mixed(),
+            new CheckpointWriteOptions { MaxShardBytes = 120, OutDType = DType.F32, Progress = progress });
+        // In F32 the seven float tensors hold 133 - 5 elements × 4 bytes, plus 40 bytes of I64.
+        Assert.Equal(8, reports.Count);
+        Assert.All(reports, r => Assert.Equal(552, r.TotalBytes));
+        Assert.Equal(552, reports[^1].BytesWritten);
+        Assert.Equal(reports.Select(r => r.BytesWritten).Order(), reports.Select(r => r.BytesWritten));
+    }
+
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+
+    [Fact]
     public void UnshardedWriteIsOneModelFileWithoutIndex()
     {
         var folder = Path.Combine(_dir, "single");
