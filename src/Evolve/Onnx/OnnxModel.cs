@@ -107,9 +107,9 @@ internal sealed class OnnxModel
 
     public float[] ReadFloat32(OnnxInitializer initializer)
     {
-        if (!initializer.ElementType.IsFloatingPoint())
+        if (initializer.ElementType is not (TensorElementType.Float or TensorElementType.Float16 or TensorElementType.BFloat16))
             throw new OnnxModelException($"{Path}: initializer '{initializer.Name}'", $"is {initializer.ElementType.Describe()}, not a floating-point tensor");
-        return FloatConversion.ToFloat32(initializer.ElementType, ReadBytes(initializer).Span);
+        return initializer.ElementType.ToFloat32(ReadBytes(initializer).Span);
     }
 
     /// <summary>

@@ -64,7 +64,7 @@ internal sealed unsafe class OrtTensor : SafeHandle
     }
 
     /// <summary>Copies a float32, float16 or bfloat16 tensor out as float32.</summary>
-    public float[] ToFloat32() => FloatConversion.ToFloat32(ElementType, Bytes);
+    public float[] ToFloat32() => ElementType.ToFloat32(Bytes);
 
     protected override bool ReleaseHandle()
     {

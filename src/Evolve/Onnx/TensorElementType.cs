@@ -64,6 +64,23 @@ internal static class TensorElementTypes
         _ => type.ToString().ToLowerInvariant(),
     };
 
+    /// <summary>Decodes a float32, float16 or bfloat16 tensor's bytes to float32 (through the checkpoints' kernels).</summary>
+    public static float[] ToFloat32(this TensorElementType type, ReadOnlySpan<byte> bytes)
+    {
+        var result = new float[bytes.Length / Math.Max(type.Size(), 1)];
+        FloatConversion.ToSingle(bytes, StorageDType(type), result);
+        return result;
+    }
+
+    /// <summary>The checkpoint dtype of a float initializer; anything else is not merge-able weight storage.</summary>
+    public static DType StorageDType(this TensorElementType type) => type switch
+    {
+        TensorElementType.Float => DType.F32,
+        TensorElementType.Float16 => DType.F16,
+        TensorElementType.BFloat16 => DType.BF16,
+        _ => throw new NotSupportedException($"{type.Describe()} is not float32, float16 or bfloat16"),
+    };
+
     public static long ElementCount(ReadOnlySpan<long> shape)
     {
         long n = 1;
