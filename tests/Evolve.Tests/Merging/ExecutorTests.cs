@@ -1,0 +1,122 @@
+using Evolve.Checkpoints;
+using Evolve.Merging.Execution;
+using Evolve.Merging.Planning;
+using Evolve.Merging.Recipes;
+
+namespace Evolve.Tests.Merging;
+
+/// <summary>Incremental re-merge, double-buffered weight sets, thread-count determinism, streaming to safetensors.</summary>
+public sealed class ExecutorTests
+{
+    private static string Ties(string layerOneWeight) => $"""
+        merge_method: ties
+        base_model: base
+        models:
+          - model: a
+            parameters:
+              weight: [{"{"}filter: layers.1., value: {layerOneWeight}{"}"}, {"{"}value: 0.5{"}"}]
+              density: 0.5
+          - model: b
+            parameters: {"{"}weight: 0.7, density: 0.75{"}"}
+        """;
+
+    private static ModelSet Models() => ModelSet.Borrow(new[] { ("base", 0), ("a", 1), ("b", 2) }
+        .Select(m => (new ModelReference(m.Item1), (ITensorSource)MemorySource.Tiny(m.Item2, 4))));
+
+    [Fact]
+    public void ChangingOneLayersParameterRecomputesExactlyThatLayer()
+    {
+        using var models = Models();
+        using var weights = new WeightSet();
+        var executor = new MergeExecutor(new MergeExecutorOptions { Threads = 2 });
+        var first = executor.MergeInto(MergePlanner.Plan(RecipeYaml.Parse(Ties("0.5")), models), weights);
+        Assert.Equal(19, first.Computed);
+        Assert.Equal(0, first.Reused);
+
+        using var before = weights.Acquire();
+        var oldValues = before.Get("model.layers.1.mlp.up_proj.weight").ToArray();
+        var oldOther = before.Get("model.layers.2.mlp.up_proj.weight").ToArray();
+
+        var second = executor.MergeInto(MergePlanner.Plan(RecipeYaml.Parse(Ties("0.9")), models), weights);
+        Assert.Equal(15, second.Reused);
+        Assert.Equal(
+            ["model.layers.1.input_layernorm.weight", "model.layers.1.mlp.up_proj.weight", "model.layers.1.self_attn.o_proj.weight", "model.layers.1.self_attn.q_proj.weight"],
+            second.ComputedNames.Order(StringComparer.Ordinal));
+
+        // The snapshot taken before still reads the old generation, untouched; a new one sees the change.
+        Assert.Equal(oldValues, before.Get("model.layers.1.mlp.up_proj.weight").ToArray());
+        using var after = weights.Acquire();
+        Assert.NotEqual(oldValues, after.Get("model.layers.1.mlp.up_proj.weight").ToArray());
+        Assert.Equal(oldOther, after.Get("model.layers.2.mlp.up_proj.weight").ToArray());
+        Assert.Equal(before.Pointer("model.layers.2.mlp.up_proj.weight"), after.Pointer("model.layers.2.mlp.up_proj.weight"));
+        Assert.NotEqual(before.Pointer("model.layers.1.mlp.up_proj.weight"), after.Pointer("model.layers.1.mlp.up_proj.weight"));
+        Assert.Equal(before.Generation + 1, after.Generation);
+
+        var third = executor.MergeInto(MergePlanner.Plan(RecipeYaml.Parse(Ties("0.9")), models), weights);
+        Assert.Equal((0, 19), (third.Computed, third.Reused));
+    }
+
+    [Fact]
+    public void ABufferIsFreedOnlyWhenNoSnapshotHoldsIt()
+    {
+        using var models = Models();
+        using var weights = new WeightSet();
+        var executor = new MergeExecutor();
+        executor.MergeInto(MergePlanner.Plan(RecipeYaml.Parse(Ties("0.5")), models), weights);
+        weights.TryGetEntry("model.layers.1.mlp.up_proj.weight", out var oldEntry);
+        var snapshot = weights.Acquire();
+        executor.MergeInto(MergePlanner.Plan(RecipeYaml.Parse(Ties("0.9")), models), weights);
+        Assert.False(oldEntry.Buffer.IsReleased);
+        snapshot.Dispose();
+        Assert.True(oldEntry.Buffer.IsReleased);
+        weights.TryGetEntry("model.layers.2.mlp.up_proj.weight", out var kept);
+        Assert.False(kept.Buffer.IsReleased);
+    }
+
+    [Fact]
+    public void RandomMergesAreBitIdenticalWhateverTheThreadCount()
+    {
+        const string yaml = "merge_method: dare_ties\nbase_model: base\nmodels:\n  - model: a\n    parameters: {weight: 1, density: 0.3}\n  - model: b\n    parameters: {weight: 0.5, density: 0.6}\n";
+        using var models = Models();
+        float[] Merge(int threads)
+        {
+            using var weights = new WeightSet();
+            new MergeExecutor(new MergeExecutorOptions { Threads = threads }).MergeInto(MergePlanner.Plan(RecipeYaml.Parse(yaml), models, seed: 11), weights);
+            using var s = weights.Acquire();
+            return s.Tensors.SelectMany(t => s.Get(t.Name).ToArray()).ToArray();
+        }
+        Assert.Equal(Merge(1), Merge(4));
+    }
+
+    [Fact]
+    public void StreamedMergeWritesTheSameValuesInTheOutputDType()
+    {
+        var root = RepoPaths.NewTempDir("merge-stream");
+        var names = new[] { ("base", 0), ("a", 1), ("b", 2) };
+        foreach (var (n, m) in names) TinyModels.Write(root, n, m, layers: 2, dtype: DType.F16);
+        using var models = ModelSet.Open(names.Select(n => new ModelReference(Path.Combine(root, n.Item1))), r => HfModelFolder.Open(r.Path).Weights);
+        var yaml = Ties("0.5").Replace("base_model: base", $"base_model: {Path.Combine(root, "base")}")
+            .Replace("model: a", $"model: {Path.Combine(root, "a")}").Replace("model: b", $"model: {Path.Combine(root, "b")}") + "\nout_dtype: bfloat16\n";
+        var plan = MergePlanner.Plan(RecipeYaml.Parse(yaml), models);
+        var executor = new MergeExecutor(new MergeExecutorOptions { Threads = 2 });
+        using var weights = new WeightSet();
+        executor.MergeInto(plan, weights);
+        var output = Path.Combine(root, "out");
+        CheckpointWriter.WriteFolder(output, executor.Stream(plan), new CheckpointWriteOptions { MaxShardBytes = 200 });
+        Assert.True(File.Exists(Path.Combine(output, ShardIndex.FileName)));
+        using var written = HfModelFolder.Open(output);
+        using var s = weights.Acquire();
+        Assert.Equal(s.Tensors.Select(t => t.Name), written.Weights.Tensors.Select(t => t.Name));
+        foreach (var t in written.Weights.Tensors)
+        {
+            Assert.Equal(DType.BF16, t.DType);
+            var back = new float[t.ElementCount];
+            written.Weights.ReadFloat32(t.Name, back);
+            var bf16 = new byte[back.Length * 2];
+            var rounded = new float[back.Length];
+            FloatConversion.FromSingle(s.Get(t.Name), DType.BF16, bf16);
+            FloatConversion.ToSingle(bf16, DType.BF16, rounded);
+            Assert.Equal(rounded, back);
+        }
+    }
+}
