@@ -1,16 +1,20 @@
 #!/usr/bin/env node
 // Writes the reference fixtures under tests/Evolve.Tests/Fixtures/tokenizers/: for every string, the ids that the
 // real Hugging Face tokenizers library gives (with and without the post-processor's special tokens) and its decodes.
-// Usage (see README.md beside this file): node generate-fixtures.js NAME=TOKENIZER_JSON ...
+// It also rebuilds each tokenizer of variants.json (a base file with components replaced) and writes
+// variants/<name>.json. Usage (see README.md beside this file): node generate-fixtures.js NAME=TOKENIZER_JSON ...
 // The library is resolved through NODE_PATH (a folder holding @anush008/tokenizers and its linux-x64-gnu binary).
 'use strict';
 const fs = require('fs');
 const path = require('path');
+const os = require('os');
 const { Tokenizer } = require('@anush008/tokenizers');
 
 const LIBRARY = 'Hugging Face tokenizers 0.22.2 (npm @anush008/tokenizers 0.6.0)';
 const OUT_DIR = path.join(__dirname, '..', '..', 'tests', 'Evolve.Tests', 'Fixtures', 'tokenizers');
 const RANDOM_CASES = 260;
+const VARIANT_RANDOM_CASES = 40;
+const PAIR = 'Second sequence, with 2 parts.';
 
 // mulberry32: a tiny deterministic generator so a re-run writes the same strings.
 function rng(seed) {
@@ -62,8 +66,7 @@ const specialsByTokenizer = {
   'char-level': ['<s>', '</s>', '<pad>', '<unk>'],
 };
 
-function handWritten(name) {
-  const specials = specialsByTokenizer[name];
+function handWritten(specials) {
   const cases = [S1, S2, S3, '', ' ', '  ', '\n', '\t', 'a', 'A', '.', '0', '🤖', '你', '\u00a0'];
   for (const pool of Object.values(pools)) cases.push(...pool);
   cases.push('a'.repeat(300), 'ab'.repeat(150), 'Supercalifragilisticexpialidocious'.repeat(8),
@@ -82,13 +85,12 @@ function pick(r, list) {
   return list[Math.floor(r() * list.length)];
 }
 
-function randomCases(name, seed) {
+function randomCases(specials, count, seed) {
   const r = rng(seed);
-  const specials = specialsByTokenizer[name];
   const poolNames = Object.keys(pools);
   const separators = ['', ' ', ' ', ' ', '  ', '\n', '\t', ', ', '. '];
   const out = [];
-  for (let i = 0; i < RANDOM_CASES; i++) {
+  for (let i = 0; i < count; i++) {
     const parts = [];
     const n = 1 + Math.floor(r() * 8);
     for (let j = 0; j < n; j++) {
@@ -102,36 +104,71 @@ function randomCases(name, seed) {
   return out;
 }
 
+async function referenceCases(tokenizer, texts, withPairs) {
+  const cases = [];
+  for (const text of texts) {
+    const ids = Array.from((await tokenizer.encode(text, null, { addSpecialTokens: true })).getIds());
+    const c = {
+      text,
+      ids,
+      ids_no_special: Array.from((await tokenizer.encode(text, null, { addSpecialTokens: false })).getIds()),
+      decoded: await tokenizer.decode(ids, false),
+      decoded_skip_special: await tokenizer.decode(ids, true),
+    };
+    if (withPairs) c.pair_ids = Array.from((await tokenizer.encode(text, PAIR, { addSpecialTokens: true })).getIds());
+    cases.push(c);
+  }
+  return cases;
+}
+
+function writeFixture(file, name, cases, extra) {
+  // One case per line keeps the fixture readable and its diffs small.
+  const header = `{"tokenizer": ${JSON.stringify(name)}, "library": ${JSON.stringify(LIBRARY)},${extra} "cases": [\n`;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, header + cases.map((c) => JSON.stringify(c)).join(',\n') + '\n]}\n');
+  console.log(`${file}: ${cases.length} cases`);
+}
+
+/// A variant's tokenizer.json: the base with top-level components replaced and model fields merged in.
+function buildVariant(baseFile, replace) {
+  const json = JSON.parse(fs.readFileSync(baseFile, 'utf8'));
+  for (const [key, value] of Object.entries(replace)) {
+    if (key === 'model') Object.assign(json.model, value);
+    else json[key] = value;
+  }
+  return json;
+}
+
 async function main() {
-  const targets = process.argv.slice(2).map((arg) => {
+  const files = {};
+  for (const arg of process.argv.slice(2)) {
     const eq = arg.indexOf('=');
     if (eq < 0) throw new Error(`expected NAME=TOKENIZER_JSON, got ${arg}`);
-    return { name: arg.slice(0, eq), file: arg.slice(eq + 1) };
-  });
-  if (targets.length === 0) throw new Error('usage: node generate-fixtures.js NAME=TOKENIZER_JSON ...');
-  let seed = 20241122;
-  for (const { name, file } of targets) {
-    if (!specialsByTokenizer[name]) throw new Error(`unknown tokenizer name ${name}`);
-    const tokenizer = Tokenizer.fromFile(file);
-    const texts = [...new Set([...handWritten(name), ...randomCases(name, seed++)])];
-    const cases = [];
-    for (const text of texts) {
-      const ids = (await tokenizer.encode(text, null, { addSpecialTokens: true })).getIds();
-      const idsNoSpecial = (await tokenizer.encode(text, null, { addSpecialTokens: false })).getIds();
-      cases.push({
-        text,
-        ids: Array.from(ids),
-        ids_no_special: Array.from(idsNoSpecial),
-        decoded: await tokenizer.decode(Array.from(ids), false),
-        decoded_skip_special: await tokenizer.decode(Array.from(ids), true),
-      });
-    }
-    const outFile = path.join(OUT_DIR, `${name}.json`);
-    // One case per line keeps the fixture readable and its diffs small.
-    const header = `{"tokenizer": ${JSON.stringify(name)}, "library": ${JSON.stringify(LIBRARY)}, "cases": [\n`;
-    fs.writeFileSync(outFile, header + cases.map((c) => JSON.stringify(c)).join(',\n') + '\n]}\n');
-    console.log(`${outFile}: ${cases.length} cases`);
+    files[arg.slice(0, eq)] = arg.slice(eq + 1);
   }
+  for (const name of Object.keys(specialsByTokenizer)) {
+    if (!files[name]) throw new Error(`usage: node generate-fixtures.js gpt2=… llama2=… llama3=… char-level=… (missing ${name})`);
+  }
+  let seed = 20241122;
+  for (const [name, specials] of Object.entries(specialsByTokenizer)) {
+    const tokenizer = Tokenizer.fromFile(files[name]);
+    const texts = [...new Set([...handWritten(specials), ...randomCases(specials, RANDOM_CASES, seed++)])];
+    writeFixture(path.join(OUT_DIR, `${name}.json`), name, await referenceCases(tokenizer, texts, false), '');
+  }
+
+  const { variants } = JSON.parse(fs.readFileSync(path.join(OUT_DIR, 'variants.json'), 'utf8'));
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'evolve-variants-'));
+  for (const variant of variants) {
+    const baseFile = files[variant.base] ?? path.join(OUT_DIR, variant.base, 'tokenizer.json');
+    const file = path.join(scratch, `${variant.name}.json`);
+    fs.writeFileSync(file, JSON.stringify(buildVariant(baseFile, variant.replace)));
+    const tokenizer = Tokenizer.fromFile(file);
+    const texts = [...new Set([...handWritten(variant.strings),
+      ...randomCases(variant.strings, VARIANT_RANDOM_CASES, seed++)])];
+    writeFixture(path.join(OUT_DIR, 'variants', `${variant.name}.json`), variant.name,
+      await referenceCases(tokenizer, texts, true), ` "pair": ${JSON.stringify(PAIR)},`);
+  }
+  fs.rmSync(scratch, { recursive: true });
 }
 
 main().catch((e) => {

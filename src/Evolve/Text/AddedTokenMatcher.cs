@@ -7,15 +7,12 @@ namespace Evolve.Text;
 /// each position), skipping single_word tokens that touch a word character, widening lstrip/rstrip tokens over
 /// the neighbouring whitespace.
 /// </summary>
-internal sealed partial class AddedTokenMatcher
+internal sealed class AddedTokenMatcher
 {
+    private static readonly Regex StartsWithWord = TokenizerRegex.FromPattern(@"^\w");
+    private static readonly Regex EndsWithWord = TokenizerRegex.FromPattern(@"\w$");
+
     private readonly Node _root = new();
-
-    [GeneratedRegex(@"^\w", RegexOptions.CultureInvariant)]
-    private static partial Regex StartsWithWord();
-
-    [GeneratedRegex(@"\w$", RegexOptions.CultureInvariant)]
-    private static partial Regex EndsWithWord();
 
     public AddedTokenMatcher(IEnumerable<(string Pattern, AddedToken Token)> tokens)
     {
@@ -56,8 +53,8 @@ internal sealed partial class AddedTokenMatcher
             position = stop;
             if (token.SingleWord)
             {
-                var startIsBoundary = start == 0 || !EndsWithWord().IsMatch(text.AsSpan(0, start));
-                var stopIsBoundary = stop == text.Length || !StartsWithWord().IsMatch(text.AsSpan(stop));
+                var startIsBoundary = start == 0 || !EndsWithWord.IsMatch(text.AsSpan(0, start));
+                var stopIsBoundary = stop == text.Length || !StartsWithWord.IsMatch(text.AsSpan(stop));
                 if (!startIsBoundary || !stopIsBoundary)
                     continue;
             }

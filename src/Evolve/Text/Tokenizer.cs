@@ -41,15 +41,11 @@ public sealed class Tokenizer
         _model = model;
         _postProcessor = postProcessor;
         _decoder = decoder;
-        _addedById = new Dictionary<int, AddedToken>();
-        _addedByContent = new Dictionary<string, AddedToken>(StringComparer.Ordinal);
-        foreach (var token in addedTokens)
-        {
-            _addedById.TryAdd(token.Id, token);
-            _addedByContent.TryAdd(token.Content, token);
-        }
-        _rawMatcher = new AddedTokenMatcher(addedTokens.Where(t => !t.Normalized).Select(t => (t.Content, t)));
-        _normalizedMatcher = new AddedTokenMatcher(addedTokens.Where(t => t.Normalized)
+        (_addedById, _addedByContent) = NumberAddedTokens(addedTokens, model);
+        // Special tokens are searched before the others, as in the reference.
+        var searchOrder = _addedByContent.Values.OrderBy(t => t.Special ? 0 : 1).ToList();
+        _rawMatcher = new AddedTokenMatcher(searchOrder.Where(t => !t.Normalized).Select(t => (t.Content, t)));
+        _normalizedMatcher = new AddedTokenMatcher(searchOrder.Where(t => t.Normalized)
             .Select(t => (normalizer?.Normalize(t.Content) ?? t.Content, t)));
     }
 
@@ -107,6 +103,29 @@ public sealed class Tokenizer
 
     /// <summary>The token string of an id (added tokens first), or null.</summary>
     public string? IdToToken(int id) => _addedById.TryGetValue(id, out var added) ? added.Content : _model.IdToToken(id);
+
+    /// <summary>
+    /// The reference library ignores the ids written in added_tokens: a token the model knows keeps the model's id,
+    /// a new one gets the next id after the vocabulary, in file order. Files saved by the library agree with this;
+    /// hand-edited ones may not, and the reference's numbering is what their models were trained with.
+    /// </summary>
+    private static (Dictionary<int, AddedToken>, Dictionary<string, AddedToken>) NumberAddedTokens(
+        IReadOnlyList<AddedToken> declared, ITokenizerModel model)
+    {
+        var byId = new Dictionary<int, AddedToken>();
+        var byContent = new Dictionary<string, AddedToken>(StringComparer.Ordinal);
+        var nextId = model.TokenCount;
+        foreach (var token in declared)
+        {
+            if (token.Content.Length == 0)
+                continue;
+            var id = byContent.TryGetValue(token.Content, out var known) ? known.Id : model.TokenToId(token.Content) ?? nextId++;
+            var numbered = token with { Id = id };
+            byId[id] = numbered;
+            byContent[token.Content] = numbered;
+        }
+        return (byId, byContent);
+    }
 
     private List<int> EncodeSequence(string text)
     {

@@ -7,8 +7,10 @@ namespace Evolve.Tests.Text;
 internal sealed record ReferenceFixture(
     [property: JsonPropertyName("tokenizer")] string Tokenizer,
     [property: JsonPropertyName("library")] string Library,
-    [property: JsonPropertyName("cases")] IReadOnlyList<ReferenceCase> Cases)
+    [property: JsonPropertyName("cases")] IReadOnlyList<ReferenceCase> Cases,
+    [property: JsonPropertyName("pair")] string? Pair = null)
 {
+    /// <param name="name">Fixture path under Fixtures/tokenizers, without ".json".</param>
     public static ReferenceFixture Load(string name) =>
         JsonSerializer.Deserialize<ReferenceFixture>(File.ReadAllText(Path.Combine(RepoPaths.Fixtures, "tokenizers", name + ".json")))
         ?? throw new InvalidDataException(name);
@@ -19,4 +21,5 @@ internal sealed record ReferenceCase(
     [property: JsonPropertyName("ids")] int[] Ids,
     [property: JsonPropertyName("ids_no_special")] int[] IdsNoSpecial,
     [property: JsonPropertyName("decoded")] string Decoded,
-    [property: JsonPropertyName("decoded_skip_special")] string DecodedSkipSpecial);
+    [property: JsonPropertyName("decoded_skip_special")] string DecodedSkipSpecial,
+    [property: JsonPropertyName("pair_ids")] int[]? PairIds = null);

@@ -26,8 +26,7 @@ internal static class TokenizerFiles
         "gpt2" => Gpt2,
         "llama2" => Llama2,
         "llama3" => Llama3,
-        "char-level" => CharLevel,
-        _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
+        _ => Path.Combine(RepoPaths.Fixtures, "tokenizers", name, "tokenizer.json"),
     };
 
     /// <summary>The tokenizer by fixture name, read once per test run (Llama-3's 280k merges take a while).</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Evolve.Text;
 
 namespace Evolve.Tests.Text;
@@ -15,7 +16,41 @@ public sealed class TokenizerReferenceTests
     {
         var fixture = ReferenceFixture.Load(name);
         Assert.True(fixture.Cases.Count >= 300, $"{name}: only {fixture.Cases.Count} cases");
-        var tokenizer = TokenizerFiles.Load(name);
+        AssertMatches(TokenizerFiles.Load(name), fixture);
+    }
+
+    public static TheoryData<string> VariantNames =>
+        new(Variants().Select(v => v["name"]!.GetValue<string>()));
+
+    /// <summary>A base file with components replaced as variants.json says, so that every supported normalizer,
+    /// pre-tokenizer, split behaviour, post-processor, decoder and added-token flag meets the reference.</summary>
+    [Theory]
+    [MemberData(nameof(VariantNames))]
+    public void Variant_ids_decodes_and_pairs_equal_the_reference_library(string name)
+    {
+        var variant = Variants().Single(v => v["name"]!.GetValue<string>() == name);
+        var json = JsonNode.Parse(File.ReadAllText(TokenizerFiles.ByName(variant["base"]!.GetValue<string>())))!.AsObject();
+        foreach (var (key, value) in variant["replace"]!.AsObject())
+        {
+            if (key == "model")
+                foreach (var (field, setting) in value!.AsObject())
+                    json["model"]![field] = setting?.DeepClone();
+            else
+                json[key] = value?.DeepClone();
+        }
+        var file = Path.Combine(RepoPaths.NewTempDir("tokenizer-variant"), "tokenizer.json");
+        File.WriteAllText(file, json.ToJsonString());
+        var fixture = ReferenceFixture.Load($"variants/{name}");
+        Assert.True(fixture.Cases.Count >= 250, $"{name}: only {fixture.Cases.Count} cases");
+        AssertMatches(Tokenizer.Load(file), fixture);
+    }
+
+    private static IEnumerable<JsonNode> Variants() =>
+        JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Fixtures, "tokenizers", "variants.json")))!["variants"]!.AsArray()!
+            .Select(v => v!);
+
+    private static void AssertMatches(Tokenizer tokenizer, ReferenceFixture fixture)
+    {
         var failures = new List<string>();
         foreach (var c in fixture.Cases)
         {
@@ -23,8 +58,10 @@ public sealed class TokenizerReferenceTests
             Check(c, "ids_no_special", c.IdsNoSpecial, tokenizer.Encode(c.Text, addSpecialTokens: false));
             Check(c, "decoded", c.Decoded, tokenizer.Decode(c.Ids));
             Check(c, "decoded_skip_special", c.DecodedSkipSpecial, tokenizer.Decode(c.Ids, skipSpecialTokens: true));
+            if (c.PairIds is not null)
+                Check(c, "pair_ids", c.PairIds, tokenizer.Encode(c.Text, fixture.Pair));
         }
-        Assert.True(failures.Count == 0, $"{name}: {failures.Count} mismatches\n" + string.Join("\n", failures.Take(15)));
+        Assert.True(failures.Count == 0, $"{fixture.Tokenizer}: {failures.Count} mismatches\n" + string.Join("\n", failures.Take(15)));
 
         void Check<T>(ReferenceCase c, string what, T expected, T actual)
         {

@@ -37,6 +37,8 @@ internal sealed class BpeModel : ITokenizerModel
 
     public int VocabularySize => _vocabulary.Count;
 
+    public int TokenCount => _vocabulary.EntryCount;
+
     public string? IdToToken(int id) => _vocabulary.Token(id);
 
     public int? TokenToId(string token) => _vocabulary[token];

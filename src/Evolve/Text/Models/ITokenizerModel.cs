@@ -11,4 +11,7 @@ internal interface ITokenizerModel
 
     /// <summary>One past the largest id the model knows.</summary>
     int VocabularySize { get; }
+
+    /// <summary>How many tokens the vocabulary lists; added tokens new to it are numbered from here.</summary>
+    int TokenCount { get; }
 }

@@ -16,7 +16,10 @@ internal sealed class Vocabulary
             _tokens[id] = token;
     }
 
+    /// <summary>One past the largest id.</summary>
     public int Count => _tokens.Length;
+
+    public int EntryCount => _ids.Count;
 
     public bool TryGetId(ReadOnlySpan<char> token, out int id) => _spanLookup.TryGetValue(token, out id);
 

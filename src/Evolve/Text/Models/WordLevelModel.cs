@@ -5,6 +5,8 @@ internal sealed class WordLevelModel(Vocabulary vocabulary, string unkToken, str
 {
     public int VocabularySize => vocabulary.Count;
 
+    public int TokenCount => vocabulary.EntryCount;
+
     public void Tokenize(string word, List<int> ids)
     {
         if (vocabulary.TryGetId(word, out var id) || vocabulary.TryGetId(unkToken, out id))

@@ -5,7 +5,7 @@ namespace Evolve.Text.Normalizers;
 
 /// <summary>
 /// "BertNormalizer": drops control characters and maps whitespace to spaces, pads CJK ideographs with spaces,
-/// strips accents (NFD then drop nonspacing marks) and lowercases. Accents follow lowercase when not set explicitly.
+/// strips accents (NFD then drop nonspacing marks, unlike StripAccents which drops all marks) and lowercases. Accents follow lowercase when not set explicitly.
 /// </summary>
 internal sealed class BertNormalizer(bool cleanText, bool handleChineseChars, bool? stripAccents, bool lowercase) : INormalizer
 {
@@ -39,7 +39,7 @@ internal sealed class BertNormalizer(bool cleanText, bool handleChineseChars, bo
 
     private static string StripAccents(string text)
     {
-        var decomposed = text.Normalize(NormalizationForm.FormD);
+        var decomposed = UnicodeNormalization.Normalize(text, NormalizationForm.FormD);
         var builder = new StringBuilder(decomposed.Length);
         foreach (var c in decomposed)
             if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark)
@@ -47,8 +47,7 @@ internal sealed class BertNormalizer(bool cleanText, bool handleChineseChars, bo
         return builder.ToString();
     }
 
-    private static bool IsWhitespace(string text, int i) =>
-        text[i] is '\t' or '\n' or '\r' or ' ' || CharUnicodeInfo.GetUnicodeCategory(text, i) == UnicodeCategory.SpaceSeparator;
+    private static bool IsWhitespace(string text, int i) => char.IsWhiteSpace(text, i);
 
     private static bool IsControl(string text, int i) =>
         text[i] is not ('\t' or '\n' or '\r') && CharUnicodeInfo.GetUnicodeCategory(text, i) is UnicodeCategory.Control
@@ -56,5 +55,5 @@ internal sealed class BertNormalizer(bool cleanText, bool handleChineseChars, bo
 
     private static bool IsChinese(int c) =>
         c is >= 0x4E00 and <= 0x9FFF or >= 0x3400 and <= 0x4DBF or >= 0x20000 and <= 0x2A6DF or >= 0x2A700 and <= 0x2B73F
-            or >= 0x2B740 and <= 0x2B81F or >= 0x2B820 and <= 0x2CEAF or >= 0xF900 and <= 0xFAFF or >= 0x2F800 and <= 0x2FA1F;
+            or >= 0x2B740 and <= 0x2B81F or >= 0x2B920 and <= 0x2CEAF or >= 0xF900 and <= 0xFAFF or >= 0x2F800 and <= 0x2FA1F;
 }

@@ -5,5 +5,5 @@ namespace Evolve.Text.Normalizers;
 /// <summary>"NFC", "NFD", "NFKC", "NFKD".</summary>
 internal sealed class UnicodeFormNormalizer(NormalizationForm form) : INormalizer
 {
-    public string Normalize(string text) => text.Normalize(form);
+    public string Normalize(string text) => UnicodeNormalization.Normalize(text, form);
 }
