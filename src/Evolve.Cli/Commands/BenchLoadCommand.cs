@@ -14,11 +14,14 @@ internal static class BenchLoadCommand
         var command = new Command("load", "Load + BF16→F32 of a generated checkpoint vs. a plain read + memcpy of the same bytes.");
         command.Options.Add(size);
         command.Options.Add(repetitions);
-        command.Validators.Add(result =>
+        size.Validators.Add(result =>
         {
-            if (result.GetValue(size) < 32)
+            if (result.GetValueOrDefault<int>() < 32)
                 result.AddError("--size-mb must be at least 32");
-            if (result.GetValue(repetitions) < 1)
+        });
+        repetitions.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1)
                 result.AddError("--repetitions must be at least 1");
         });
         command.SetAction(parse =>
