@@ -164,8 +164,8 @@ public sealed class MethodBehaviourTests
             Run("dare_linear", Base, [A], new() { ["weight"] = [1], ["density"] = [0.5], ["rescale"] = [0] }, seed: (ulong)seed))
             .Select(r => string.Join(",", r)).Distinct().Count();
         Assert.True(masks > 5, "different seeds draw different masks");
-        Assert.NotEqual(CounterRandom.StreamKey(1, "x", 0), CounterRandom.StreamKey(1, "x", 1));
-        Assert.NotEqual(CounterRandom.StreamKey(1, "x", 0), CounterRandom.StreamKey(1, "y", 0));
+        Assert.NotEqual(MaskRandom.StreamKey(1, "x", 0), MaskRandom.StreamKey(1, "x", 1));
+        Assert.NotEqual(MaskRandom.StreamKey(1, "x", 0), MaskRandom.StreamKey(1, "y", 0));
     }
 
     [Fact]

@@ -29,7 +29,7 @@ internal static class TinyModels
     /// <summary>Element <paramref name="i"/> of tensor <paramref name="name"/> in model <paramref name="model"/> (exact in bf16).</summary>
     public static float Value(int model, string name, int i)
     {
-        var h = (int)(Evolve.Merging.Kernels.CounterRandom.Fnv1a(name) % 7);
+        var h = (int)(Evolve.Randomness.CounterRandom.Hash(name) % 7);
         return ((model * 3 + h + i * 5) % 17 - 8) / 8f;
     }
 

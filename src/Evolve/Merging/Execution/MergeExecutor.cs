@@ -13,7 +13,7 @@ namespace Evolve.Merging.Execution;
 /// SIMD within. Working memory is bounded by the tensors in flight: their inputs, outputs and scratch, tracked as
 /// <see cref="MergeStats.PeakWorkingBytes"/>.
 /// </summary>
-public sealed class MergeExecutor(MergeExecutorOptions? options = null)
+internal sealed class MergeExecutor(MergeExecutorOptions? options = null)
 {
     private readonly MergeExecutorOptions _options = options ?? new MergeExecutorOptions();
     private long _working;

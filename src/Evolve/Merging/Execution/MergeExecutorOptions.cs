@@ -1,7 +1,7 @@
 namespace Evolve.Merging.Execution;
 
 /// <summary>Settings of <see cref="MergeExecutor"/>.</summary>
-public sealed record MergeExecutorOptions
+internal sealed record MergeExecutorOptions
 {
     /// <summary>Tensors computed at once; default every core.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;

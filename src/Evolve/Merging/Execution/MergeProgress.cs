@@ -1,7 +1,7 @@
 namespace Evolve.Merging.Execution;
 
 /// <summary>Where a merge stands: tensors done, input bytes read, time elapsed (for tensors/s and GB/s).</summary>
-public readonly record struct MergeProgress(int TensorsDone, int TensorsTotal, long BytesRead, long BytesTotal, TimeSpan Elapsed)
+internal readonly record struct MergeProgress(int TensorsDone, int TensorsTotal, long BytesRead, long BytesTotal, TimeSpan Elapsed)
 {
     public double TensorsPerSecond => Elapsed.TotalSeconds > 0 ? TensorsDone / Elapsed.TotalSeconds : 0;
     public double GigabytesPerSecond => Elapsed.TotalSeconds > 0 ? BytesRead / 1e9 / Elapsed.TotalSeconds : 0;

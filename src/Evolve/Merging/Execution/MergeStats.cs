@@ -6,4 +6,4 @@ namespace Evolve.Merging.Execution;
 /// <param name="BytesRead">Input bytes read (stored dtype).</param>
 /// <param name="PeakWorkingBytes">Most bytes of input, output and scratch buffers held at once by the executor.</param>
 /// <param name="Elapsed">Wall time.</param>
-public sealed record MergeStats(int Computed, int Reused, long BytesRead, long PeakWorkingBytes, TimeSpan Elapsed, IReadOnlyList<string> ComputedNames);
+internal sealed record MergeStats(int Computed, int Reused, long BytesRead, long PeakWorkingBytes, TimeSpan Elapsed, IReadOnlyList<string> ComputedNames);

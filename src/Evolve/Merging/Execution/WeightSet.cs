@@ -6,7 +6,7 @@ namespace Evolve.Merging.Execution;
 /// generation and keeps reading it unchanged while later merges publish new ones. A changed tensor always gets a
 /// new buffer; a buffer is freed once no generation (the current one or a snapshot's) references it.
 /// </summary>
-public sealed class WeightSet : IDisposable
+internal sealed class WeightSet : IDisposable
 {
     private readonly object _gate = new();
     private WeightGeneration _current = WeightGeneration.Empty;

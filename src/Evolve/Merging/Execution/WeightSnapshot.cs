@@ -7,7 +7,7 @@ namespace Evolve.Merging.Execution;
 /// A pinned generation of a <see cref="WeightSet"/>: its buffers stay valid and unchanged until disposed, whatever
 /// merges happen meanwhile. Readable as an <see cref="ITensorSource"/> of float32 tensors.
 /// </summary>
-public sealed class WeightSnapshot : ITensorSource
+internal sealed class WeightSnapshot : ITensorSource
 {
     private WeightGeneration? _generation;
 

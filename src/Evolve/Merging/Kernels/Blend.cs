@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace Evolve.Merging.Kernels;
 
 /// <summary>Elementwise SIMD building blocks shared by several methods.</summary>
-public static class Blend
+internal static class Blend
 {
     /// <summary>output = a·x + b·y.</summary>
     public static void Combine(float a, ReadOnlySpan<float> x, float b, ReadOnlySpan<float> y, Span<float> output)

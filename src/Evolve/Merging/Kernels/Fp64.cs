@@ -7,7 +7,7 @@ namespace Evolve.Merging.Kernels;
 /// Reductions over float32 data accumulated in float64 (SIMD, widened), so norms and sums neither overflow in
 /// half precision storage (mergekit issue #609) nor lose digits on tensors of tens of millions of elements.
 /// </summary>
-public static class Fp64
+internal static class Fp64
 {
     public static double Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
     {

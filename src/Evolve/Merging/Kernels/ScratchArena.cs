@@ -6,7 +6,7 @@ namespace Evolve.Merging.Kernels;
 /// Temporary buffers for one tensor merge, rented from the shared pool and all returned on dispose, so a method
 /// allocates nothing per tensor beyond its first use of a size class. Not thread-safe: one arena per worker.
 /// </summary>
-public sealed class ScratchArena : IDisposable
+internal sealed class ScratchArena : IDisposable
 {
     private readonly List<float[]> _floats = [];
     private readonly List<ulong[]> _ulongs = [];

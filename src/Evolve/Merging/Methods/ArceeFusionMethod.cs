@@ -11,7 +11,7 @@ namespace Evolve.Merging.Methods;
 /// subsample (torch.randperm), here they are exact (O(n) selection over every element), so the result is
 /// deterministic. Softmax and KL are computed in float64.
 /// </summary>
-public sealed class ArceeFusionMethod() : MergeMethod(
+internal sealed class ArceeFusionMethod() : MergeMethod(
     "arcee_fusion", "Take the other model's changes only where they are unusually important (KL-weighted).",
     "Arcee AI, Arcee Fusion (mergekit arcee_fusion), 2025",
     BaseModelRole.Required, InputCount.Exactly(1), [])

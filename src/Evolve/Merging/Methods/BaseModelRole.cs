@@ -1,7 +1,7 @@
 namespace Evolve.Merging.Methods;
 
 /// <summary>What a method does with the recipe's <c>base_model</c>.</summary>
-public enum BaseModelRole
+internal enum BaseModelRole
 {
     /// <summary>The base is merged as one more input (linear, karcher, passthrough): no special meaning.</summary>
     Input,

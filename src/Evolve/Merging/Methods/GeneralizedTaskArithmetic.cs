@@ -12,7 +12,7 @@ namespace Evolve.Merging.Methods;
 /// (|Σwᵢ| &lt; 1e-8 becomes 1); normalize divides by the divisor; lambda scales; R = B + mixed.
 /// Each variant is a small subclass that fixes the sparsifier, the consensus and the defaults.
 /// </summary>
-public abstract class GeneralizedTaskArithmetic : MergeMethod
+internal abstract class GeneralizedTaskArithmetic : MergeMethod
 {
     private readonly SparsificationKind _sparsification;
     private readonly bool _consensus;
@@ -71,7 +71,7 @@ public abstract class GeneralizedTaskArithmetic : MergeMethod
             var delta = deltas[i].AsSpan(0, context.Length);
             System.Numerics.Tensors.TensorPrimitives.Subtract(context.Model(i), b, delta);
             var settings = new PruneSettings(densities[i], gammas.IsEmpty ? 0 : gammas[i], epsilons.IsEmpty ? 0 : epsilons[i],
-                rescale, CounterRandom.StreamKey(context.Seed, context.TensorName, i), columns);
+                rescale, MaskRandom.StreamKey(context.Seed, context.TensorName, i), columns);
             TaskVectorPruning.Apply(_sparsification, delta, settings, context.Scratch);
         }
         if (_consensus) CombineWithSignConsensus(b, deltas, weights, normalize, lambda, output);

@@ -6,7 +6,7 @@ namespace Evolve.Merging.Methods;
 /// One mergekit merge method: its declaration (name, base use, inputs, parameters) and the per-tensor kernel.
 /// Implementations are stateless and thread-safe; the executor calls <see cref="Merge"/> for many tensors at once.
 /// </summary>
-public interface IMergeMethod
+internal interface IMergeMethod
 {
     /// <summary>mergekit's <c>merge_method</c> name.</summary>
     string Name { get; }

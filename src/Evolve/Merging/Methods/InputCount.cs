@@ -1,7 +1,7 @@
 namespace Evolve.Merging.Methods;
 
 /// <summary>How many inputs besides the base a method accepts (for <see cref="BaseModelRole.Input"/>: all inputs).</summary>
-public readonly record struct InputCount(int Min, int Max)
+internal readonly record struct InputCount(int Min, int Max)
 {
     public static InputCount AtLeast(int min) => new(min, int.MaxValue);
     public static InputCount Exactly(int n) => new(n, n);

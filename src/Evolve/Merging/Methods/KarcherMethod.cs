@@ -10,7 +10,7 @@ namespace Evolve.Merging.Methods;
 /// mergekit's embedding rectification here never takes effect (it crashes on differing vocabularies); Evolve
 /// requires equal shapes for every method and names the first differing tensor.
 /// </summary>
-public sealed class KarcherMethod() : MergeMethod(
+internal sealed class KarcherMethod() : MergeMethod(
     "karcher", "Riemannian (Karcher) mean of the models on the sphere, equal weights.",
     "Karcher, Riemannian center of mass and mollifier smoothing, CPAM 1977",
     BaseModelRole.Input, InputCount.AtLeast(1),

@@ -8,7 +8,7 @@ namespace Evolve.Merging.Methods;
 /// (mergekit appends it to the model list). Differs from mergekit, which divides by a zero weight sum: a weight
 /// sum with |Σw| &lt; 1e-8 is treated as 1, as task arithmetic does.
 /// </summary>
-public sealed class LinearMethod() : MergeMethod(
+internal sealed class LinearMethod() : MergeMethod(
     "linear", "Weighted average of the models' parameters (model soup).",
     "Wortsman et al., Model soups, arXiv:2203.05482",
     BaseModelRole.Input, InputCount.AtLeast(1),

@@ -3,7 +3,7 @@ using Evolve.Merging.Parameters;
 namespace Evolve.Merging.Methods;
 
 /// <summary>The declaration half of <see cref="IMergeMethod"/>, so each method file holds only its facts and its kernel.</summary>
-public abstract class MergeMethod : IMergeMethod
+internal abstract class MergeMethod : IMergeMethod
 {
     protected MergeMethod(string name, string summary, string reference, BaseModelRole baseModel, InputCount inputs,
         IReadOnlyList<ParameterDef> parameters, bool usesRandomness = false)

@@ -1,7 +1,7 @@
 namespace Evolve.Merging.Methods;
 
 /// <summary>Every merge method by its mergekit name (the 20 of mergekit 0.1.4).</summary>
-public static class MergeMethodRegistry
+internal static class MergeMethodRegistry
 {
     private static readonly IMergeMethod[] Methods =
     [

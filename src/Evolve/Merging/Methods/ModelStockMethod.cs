@@ -7,7 +7,7 @@ namespace Evolve.Merging.Methods;
 /// cos(oᵢ, oⱼ) (denominator floored at 1e-6, clamped to [−1, 1]; the mean, as the authors confirmed in mergekit
 /// issue #453), t = N·c/(1 + (N−1)·c), R = t·mean(Xᵢ) + (1 − t)·B. No clamp on t, as in mergekit.
 /// </summary>
-public sealed class ModelStockMethod() : MergeMethod(
+internal sealed class ModelStockMethod() : MergeMethod(
     "model_stock", "Interpolate between the base and the models' mean by the angle between their offsets.",
     "Jang et al., Model Stock, arXiv:2403.19522",
     BaseModelRole.Required, InputCount.AtLeast(2),

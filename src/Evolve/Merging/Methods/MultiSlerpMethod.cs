@@ -10,7 +10,7 @@ namespace Evolve.Merging.Methods;
 /// Differs from mergekit when ‖Σwᵢuᵢ‖ &lt; eps (antipodal inputs cancel): mergekit returns the weighted sum for two
 /// inputs and raises for more; here every input count falls back to the weighted sum.
 /// </summary>
-public sealed class MultiSlerpMethod() : MergeMethod(
+internal sealed class MultiSlerpMethod() : MergeMethod(
     "multislerp", "Weighted spherical mean of any number of models (or task vectors).",
     "mergekit multislerp; Buss & Fillmore, Spherical averages, ACM TOG 2001",
     BaseModelRole.Optional, InputCount.AtLeast(1),

@@ -6,7 +6,7 @@ namespace Evolve.Merging.Methods;
 /// nearswap: per element w = clamp(t / max(|B − X|, 1e-6), 0, 1), R = w·X + (1 − w)·B: elements within t of the
 /// base take the other model's value, far ones mostly keep the base.
 /// </summary>
-public sealed class NearSwapMethod() : MergeMethod(
+internal sealed class NearSwapMethod() : MergeMethod(
     "nearswap", "Take the other model's value where it is within t of the base, interpolate towards the base elsewhere.",
     "mergekit nearswap (alchemonaut, 2024)",
     BaseModelRole.Required, InputCount.Exactly(1),

@@ -10,7 +10,7 @@ namespace Evolve.Merging.Methods;
 /// nuslerp_row_wise on: mergekit's naming is inverted against its docs, the code is followed). Per vector:
 /// θ = acos(clamp(⟨v₀/max(‖v₀‖,1e-7), v₁/max(‖v₁‖,1e-7)⟩, −1, 1)); lerp where |sin θ| &lt; 1e-8.
 /// </summary>
-public sealed class NuSlerpMethod() : MergeMethod(
+internal sealed class NuSlerpMethod() : MergeMethod(
     "nuslerp", "Slerp of two models (or of their task vectors), per tensor, row or column.",
     "mergekit nuslerp; Shoemake 1985",
     BaseModelRole.Optional, InputCount.Exactly(2),

@@ -3,7 +3,7 @@ using Evolve.Merging.Parameters;
 namespace Evolve.Merging.Methods;
 
 /// <summary>passthrough: the single input as is, times an optional per-model scale (frankenmerges via slices).</summary>
-public sealed class PassthroughMethod() : MergeMethod(
+internal sealed class PassthroughMethod() : MergeMethod(
     "passthrough", "Copy one input tensor unchanged (layer stacking with slices), optionally scaled.",
     "mergekit passthrough",
     BaseModelRole.Input, InputCount.Exactly(1),

@@ -6,7 +6,7 @@ namespace Evolve.Merging.Methods;
 /// ram: with Tᵢ = Xᵢ − B and activeᵢ = |Tᵢ| &gt; epsilon, an element changed by one model takes that change in
 /// full, an element changed by several takes their mean: R = B + Σ Tᵢ·activeᵢ·(unique + shared/count).
 /// </summary>
-public sealed class RamMethod() : MergeMethod(
+internal sealed class RamMethod() : MergeMethod(
     "ram", "Add changes made by one model in full, average changes that several models make.",
     RamReference.Paper, BaseModelRole.Required, InputCount.AtLeast(1), [RamReference.Epsilon])
 {

@@ -6,7 +6,7 @@ namespace Evolve.Merging.Methods;
 /// ramplus_tl: ram, with each model's unique changes scaled by λᵢ = 1 + r·clamp(ρᵢ, 0, alpha), where
 /// ρᵢ = #(active and shared in model i) / max(#(active and unique in model i), epsilon), counted per tensor.
 /// </summary>
-public sealed class RamPlusTlMethod() : MergeMethod(
+internal sealed class RamPlusTlMethod() : MergeMethod(
     "ramplus_tl", "RAM with each model's unique changes boosted by how much it overlaps with the others (tensor-local).",
     RamReference.Paper, BaseModelRole.Required, InputCount.AtLeast(1),
     [

@@ -11,7 +11,7 @@ namespace Evolve.Merging.Methods;
 /// Differs from mergekit when select_topk ≤ 0 or k rounds to 0: mergekit's output gains a leading model dimension
 /// (open PR #700); selecting nothing here leaves every task vector empty, so the result is the base.
 /// </summary>
-public sealed class SceMethod() : MergeMethod(
+internal sealed class SceMethod() : MergeMethod(
     "sce", "Select high-variance elements, weight models by task-vector energy, erase sign conflicts.",
     "Wan et al., FuseChat (SCE), arXiv:2408.07990",
     BaseModelRole.Required, InputCount.AtLeast(1),

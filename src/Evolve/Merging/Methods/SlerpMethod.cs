@@ -10,7 +10,7 @@ namespace Evolve.Merging.Methods;
 /// Differs from mergekit when either tensor's norm is ≤ 1e-8: mergekit leaves it unnormalized, gets cos θ = 0 and
 /// returns e.g. 0.7071·v for slerp(0.5, 0, v); a zero vector has no direction, so here it is lerped (0.5·v).
 /// </summary>
-public sealed class SlerpMethod() : MergeMethod(
+internal sealed class SlerpMethod() : MergeMethod(
     "slerp", "Spherical interpolation between the base (t=0) and one other model (t=1).",
     "Shoemake, Animating rotation with quaternion curves, SIGGRAPH 1985",
     BaseModelRole.Required, InputCount.Exactly(1),

@@ -8,7 +8,7 @@ namespace Evolve.Merging.Methods;
 /// order, their resolved parameters, the seed of counter-based randomness, and a scratch arena for temporaries.
 /// Inputs are float32 whatever the storage dtype.
 /// </summary>
-public sealed class TensorMergeContext
+internal sealed class TensorMergeContext
 {
     private readonly float[]? _base;
     private readonly float[][] _models;
@@ -54,7 +54,7 @@ public sealed class TensorMergeContext
 
     public MethodParameters Parameters { get; }
 
-    /// <summary>The merge seed; random streams mix in the tensor name and model index (<see cref="CounterRandom.StreamKey"/>).</summary>
+    /// <summary>The merge seed; random streams mix in the tensor name and model index (<see cref="MaskRandom.StreamKey"/>).</summary>
     public ulong Seed { get; }
 
     public ScratchArena Scratch { get; }

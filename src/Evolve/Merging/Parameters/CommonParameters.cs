@@ -4,7 +4,7 @@ namespace Evolve.Merging.Parameters;
 /// Parameters several methods share, declared once; a method takes one as is or with its own default
 /// (<c>CommonParameters.Normalize(true)</c>), exactly as mergekit's methods give the same name different defaults.
 /// </summary>
-public static class CommonParameters
+internal static class CommonParameters
 {
     private const string TaskArithmetic = "Ilharco et al., Editing Models with Task Arithmetic, arXiv:2212.04089";
     private const string Ties = "Yadav et al., TIES-Merging, arXiv:2306.01708";

@@ -4,7 +4,7 @@ namespace Evolve.Merging.Parameters;
 /// The values of a method's parameters for one output tensor, after gradients, filters and per-model overrides:
 /// one value per global parameter and one per (per-model parameter, input model).
 /// </summary>
-public sealed class MethodParameters
+internal sealed class MethodParameters
 {
     private readonly IReadOnlyList<ParameterDef> _defs;
     private readonly double[][] _values;

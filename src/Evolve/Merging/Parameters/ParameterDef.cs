@@ -14,7 +14,7 @@ namespace Evolve.Merging.Parameters;
 /// <param name="Search">Bounds a search explores by default (finite, inside <paramref name="Valid"/>).</param>
 /// <param name="Description">One sentence for help text and docs.</param>
 /// <param name="Reference">Where the parameter comes from (paper or mergekit source).</param>
-public sealed record ParameterDef(
+internal sealed record ParameterDef(
     string Name,
     ParameterScope Scope,
     ParameterKind Kind,

@@ -1,7 +1,7 @@
 namespace Evolve.Merging.Parameters;
 
 /// <summary>The value type of a merge parameter; every value is carried as a double (bool as 0/1).</summary>
-public enum ParameterKind
+internal enum ParameterKind
 {
     Number,
     Integer,

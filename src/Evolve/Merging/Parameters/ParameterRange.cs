@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Evolve.Merging.Parameters;
 
 /// <summary>A closed interval [Min, Max]; infinities stand for "unbounded".</summary>
-public readonly record struct ParameterRange(double Min, double Max)
+internal readonly record struct ParameterRange(double Min, double Max)
 {
     public static ParameterRange Unbounded { get; } = new(double.NegativeInfinity, double.PositiveInfinity);
     public static ParameterRange UnitInterval { get; } = new(0, 1);

@@ -4,7 +4,7 @@ namespace Evolve.Merging.Parameters;
 /// Where a parameter's value lives, as mergekit's ConfigParameterDef distinguishes it: one value per output tensor,
 /// or one value per (input model, tensor).
 /// </summary>
-public enum ParameterScope
+internal enum ParameterScope
 {
     /// <summary>Resolved once per output tensor, against the output tensor's name.</summary>
     Global,

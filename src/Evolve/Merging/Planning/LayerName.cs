@@ -7,7 +7,7 @@ namespace Evolve.Merging.Planning;
 /// <see cref="LayerNames.LayerIndex"/> recognizes, so slices can renumber layers; other tensors are embeddings
 /// (names with "embed", "wte" or "wpe": planned before the layers) or final weights (norm, lm_head: after them).
 /// </summary>
-public static class LayerName
+internal static class LayerName
 {
     public static bool TryParse(string name, out string prefix, out int index, out string rest)
     {

@@ -4,7 +4,7 @@ using Evolve.Merging.Recipes;
 namespace Evolve.Merging.Planning;
 
 /// <summary>What a recipe computes, tensor by tensor, before anything is computed; the executor runs it.</summary>
-public sealed class MergePlan(Recipe recipe, IMergeMethod method, ModelSet models, ModelReference referenceModel,
+internal sealed class MergePlan(Recipe recipe, IMergeMethod method, ModelSet models, ModelReference referenceModel,
     IReadOnlyList<PlannedTensor> tensors, int outputLayers, ulong seed)
 {
     public Recipe Recipe { get; } = recipe;

@@ -17,7 +17,7 @@ namespace Evolve.Merging.Planning;
 /// name. Checks what needs the models: tensors present, shapes equal to the reference's, layer ranges inside
 /// the models, required parameters resolved.
 /// </summary>
-public static class MergePlanner
+internal static class MergePlanner
 {
     private sealed record PlanSource(int Model, LayerRange Range, ParameterMap Parameters, string Path);
 

@@ -4,7 +4,7 @@ using Evolve.Merging.Recipes;
 namespace Evolve.Merging.Planning;
 
 /// <summary>The opened models of a recipe, each an <see cref="ITensorSource"/>, with their layer counts.</summary>
-public sealed class ModelSet : IDisposable
+internal sealed class ModelSet : IDisposable
 {
     private readonly List<ModelReference> _references = [];
     private readonly List<ITensorSource> _sources = [];

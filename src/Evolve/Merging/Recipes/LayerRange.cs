@@ -1,7 +1,7 @@
 namespace Evolve.Merging.Recipes;
 
 /// <summary>Source layers [Start, End) of a slice.</summary>
-public readonly record struct LayerRange(int Start, int End)
+internal readonly record struct LayerRange(int Start, int End)
 {
     public int Count => End - Start;
 }

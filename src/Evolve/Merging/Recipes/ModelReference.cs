@@ -4,7 +4,7 @@ namespace Evolve.Merging.Recipes;
 /// mergekit's model reference: a local Hugging Face folder, optionally followed by <c>+ADAPTER</c>, a PEFT LoRA
 /// adapter folder applied to it before merging.
 /// </summary>
-public sealed record ModelReference(string Path, string? Lora = null)
+internal sealed record ModelReference(string Path, string? Lora = null)
 {
     public static ModelReference Parse(string text)
     {

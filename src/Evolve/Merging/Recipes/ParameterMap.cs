@@ -1,7 +1,7 @@
 namespace Evolve.Merging.Recipes;
 
 /// <summary>The <c>parameters:</c> mapping of one recipe level, in the order written.</summary>
-public sealed record ParameterMap(ValueList<ParameterEntry> Entries)
+internal sealed record ParameterMap(ValueList<ParameterEntry> Entries)
 {
     public static ParameterMap Empty { get; } = new(ValueList<ParameterEntry>.Empty);
 
@@ -18,4 +18,4 @@ public sealed record ParameterMap(ValueList<ParameterEntry> Entries)
         new(new ValueList<ParameterEntry>(entries.Select(e => new ParameterEntry(e.Name, e.Value))));
 }
 
-public sealed record ParameterEntry(string Name, ParameterSetting Value);
+internal sealed record ParameterEntry(string Name, ParameterSetting Value);

@@ -6,7 +6,7 @@ namespace Evolve.Merging.Recipes;
 /// floor(t·(k−1)), filter lists by their first matching clause (null when none matches, so the lookup falls
 /// through to the next level).
 /// </summary>
-public static class ParameterResolution
+internal static class ParameterResolution
 {
     public static double? Evaluate(ParameterSetting setting, string tensorName, double t) => setting switch
     {

@@ -5,24 +5,24 @@ namespace Evolve.Merging.Recipes;
 /// numbers interpolated across layers), a list of non-numbers (picked by position), or a list of
 /// <c>{filter, value}</c> clauses (first match on the tensor name wins).
 /// </summary>
-public abstract record ParameterSetting;
+internal abstract record ParameterSetting;
 
-public sealed record NumberSetting(double Value) : ParameterSetting;
+internal sealed record NumberSetting(double Value) : ParameterSetting;
 
-public sealed record BoolSetting(bool Value) : ParameterSetting;
+internal sealed record BoolSetting(bool Value) : ParameterSetting;
 
-public sealed record TextSetting(string Value) : ParameterSetting;
+internal sealed record TextSetting(string Value) : ParameterSetting;
 
 /// <summary>Evenly spaced anchors over t ∈ [0, 1], linearly interpolated.</summary>
-public sealed record GradientSetting(ValueList<double> Anchors) : ParameterSetting;
+internal sealed record GradientSetting(ValueList<double> Anchors) : ParameterSetting;
 
 /// <summary>A list of non-numeric settings: element floor(t·(k−1)) applies, without interpolation.</summary>
-public sealed record ChoiceSetting(ValueList<ParameterSetting> Items) : ParameterSetting;
+internal sealed record ChoiceSetting(ValueList<ParameterSetting> Items) : ParameterSetting;
 
 /// <summary>Clauses tried in order; a clause matches when its filter is absent, "*", or a substring of the tensor name.</summary>
-public sealed record FilteredSetting(ValueList<FilterClause> Clauses) : ParameterSetting;
+internal sealed record FilteredSetting(ValueList<FilterClause> Clauses) : ParameterSetting;
 
-public sealed record FilterClause(string? Filter, ParameterSetting Value)
+internal sealed record FilterClause(string? Filter, ParameterSetting Value)
 {
     public bool Matches(string tensorName) => Filter is null || Filter == "*" || tensorName.Contains(Filter, StringComparison.Ordinal);
 }

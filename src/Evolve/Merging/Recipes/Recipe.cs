@@ -4,7 +4,7 @@ namespace Evolve.Merging.Recipes;
 /// A mergekit merge configuration: method, base, per-model and top-level parameters, either <c>models:</c> or
 /// <c>slices:</c>, dtypes and tokenizer source. Read and written by <see cref="RecipeYaml"/>; equality is by content.
 /// </summary>
-public sealed record Recipe(
+internal sealed record Recipe(
     string MergeMethod,
     ModelReference? BaseModel,
     ParameterMap Parameters,

@@ -3,7 +3,7 @@ using Evolve.Checkpoints;
 namespace Evolve.Merging.Recipes;
 
 /// <summary>mergekit's dtype names (bfloat16, float16, float32, with or without "torch.") and their storage dtypes.</summary>
-public static class RecipeDTypes
+internal static class RecipeDTypes
 {
     public static bool TryParse(string name, out DType dtype)
     {

@@ -10,7 +10,7 @@ namespace Evolve.Merging.Recipes;
 /// and the number of inputs suit the method, slices are consistent, dtypes and tokenizer source are supported.
 /// Model-dependent checks (shapes, layer counts) happen in the planner.
 /// </summary>
-public static class RecipeValidator
+internal static class RecipeValidator
 {
     public static IMergeMethod Validate(Recipe recipe)
     {

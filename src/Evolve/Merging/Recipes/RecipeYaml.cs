@@ -10,7 +10,7 @@ namespace Evolve.Merging.Recipes;
 /// recipe against its method's declarations (<see cref="RecipeValidator"/>); writing emits number lists in flow
 /// style as mergekit does, and what is written reads back to an equal <see cref="Recipe"/>.
 /// </summary>
-public static class RecipeYaml
+internal static class RecipeYaml
 {
     private static readonly string[] TopLevelKeys =
         ["merge_method", "base_model", "parameters", "models", "slices", "dtype", "out_dtype", "tokenizer_source", "tokenizer", "chat_template"];

@@ -4,7 +4,7 @@ namespace Evolve.Merging.Recipes;
 /// Where a recipe came from: its file and the YAML line of each key path ("models[1].parameters.weight"), for
 /// located errors. Provenance, not content: two recipes are equal whatever their source maps.
 /// </summary>
-public sealed class SourceMap : IEquatable<SourceMap>
+internal sealed class SourceMap : IEquatable<SourceMap>
 {
     private readonly Dictionary<string, int> _lines = new(StringComparer.Ordinal);
 

@@ -3,7 +3,7 @@ using System.Collections;
 namespace Evolve.Merging.Recipes;
 
 /// <summary>An immutable list with structural equality, so recipe records compare by content.</summary>
-public sealed class ValueList<T> : IReadOnlyList<T>, IEquatable<ValueList<T>>
+internal sealed class ValueList<T> : IReadOnlyList<T>, IEquatable<ValueList<T>>
 {
     private readonly T[] _items;
 

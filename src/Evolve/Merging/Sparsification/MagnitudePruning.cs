@@ -4,7 +4,7 @@ namespace Evolve.Merging.Sparsification;
 /// TIES pruning: keep the k = floor(density·n) largest magnitudes of the whole tensor, found by O(n) selection.
 /// Differs from mergekit where it asserts k &gt; 0: a density that rounds to k = 0 prunes everything.
 /// </summary>
-public static class MagnitudePruning
+internal static class MagnitudePruning
 {
     public static void Apply(Span<float> x, double density)
     {

@@ -8,7 +8,7 @@ namespace Evolve.Merging.Sparsification;
 /// vector of every tensor with gamma·n &lt; 1 (all small tensors, e.g. norms and biases): here n_top = 0 keeps
 /// ranks [n_bot, n).
 /// </summary>
-public static class OutlierPruning
+internal static class OutlierPruning
 {
     public static void Apply(Span<float> x, double density, double gamma)
     {

@@ -9,7 +9,7 @@ namespace Evolve.Merging.Sparsification;
 /// Differs from mergekit, which raises unless 0 &lt; density − ε and density + ε &lt; 1: here p is clamped to
 /// [0, 1] so a search may propose any (density, ε); and a one-element row gets p = density instead of NaN.
 /// </summary>
-public static class RankSamplingPruning
+internal static class RankSamplingPruning
 {
     public static void Apply(Span<float> x, double density, double epsilon, int columns, ulong streamKey, ScratchArena scratch)
     {
@@ -27,7 +27,7 @@ public static class RankSamplingPruning
             var row = x.Slice(start, columns);
             KeepProbabilities(row, density, epsilon, keys, probabilities);
             for (int c = 0; c < columns; c++)
-                if (CounterRandom.Uniform(streamKey, start + c) >= probabilities[c])
+                if (MaskRandom.Uniform(streamKey, start + c) >= probabilities[c])
                     row[c] = 0;
         }
     }

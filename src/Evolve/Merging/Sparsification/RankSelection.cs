@@ -8,7 +8,7 @@ namespace Evolve.Merging.Sparsification;
 /// (non-negative floats order like their bits), then one pass that keeps a range of ascending ranks. Ties between
 /// equal magnitudes are broken by element index (the earlier element ranks lower), so results are deterministic.
 /// </summary>
-public static class RankSelection
+internal static class RankSelection
 {
     private const int HighBins = 1 << 15;
     private const int LowBins = 1 << 16;

@@ -1,7 +1,7 @@
 namespace Evolve.Merging.Sparsification;
 
 /// <summary>How a task-arithmetic variant prunes each task vector before merging.</summary>
-public enum SparsificationKind
+internal enum SparsificationKind
 {
     None,
 

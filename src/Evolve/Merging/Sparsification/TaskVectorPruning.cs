@@ -9,14 +9,14 @@ namespace Evolve.Merging.Sparsification;
 /// <param name="Rescale">Match the pruned vector's L1 norm to the original's.</param>
 /// <param name="StreamKey">Counter-random stream of this (tensor, model).</param>
 /// <param name="Columns">Row length for row-wise ranking (DELLA).</param>
-public readonly record struct PruneSettings(double Density, double Gamma, double Epsilon, bool Rescale, ulong StreamKey, int Columns);
+internal readonly record struct PruneSettings(double Density, double Gamma, double Epsilon, bool Rescale, ulong StreamKey, int Columns);
 
 /// <summary>
 /// Sparsifies one task vector in place with the chosen sparsifier, then applies the optional L1 rescale
 /// (mergekit's <c>rescaled_masked_tensor</c>: scale = ‖x‖₁/‖masked‖₁, skipped when either norm is below 1e-7), with
 /// both norms accumulated in float64.
 /// </summary>
-public static class TaskVectorPruning
+internal static class TaskVectorPruning
 {
     private const double RescaleFloor = 1e-7;
 
