@@ -136,6 +136,18 @@ internal sealed class WeightBinding
     }
 
     /// <summary>
+    /// Binds every floating-point initializer of at least two elements to itself: the graph's own weights as the
+    /// weight set, for measuring or checking a graph without its checkpoint.
+    /// </summary>
+    public static WeightBinding OwnInitializers(OnnxModel graph)
+    {
+        var mappings = graph.Initializers.Where(i => IsWeightLike(i) && i.ElementCount >= 2)
+            .Select(i => new WeightMapping(i.Name, i.Dims, i, false, WeightMatch.ExactName, true)).ToList();
+        var bound = mappings.Select(m => m.Initializer.Name).ToHashSet(StringComparer.Ordinal);
+        return new WeightBinding(graph, mappings, [], graph.Initializers.Where(i => i.ElementType.IsFloatingPoint() && !bound.Contains(i.Name)).ToList());
+    }
+
+    /// <summary>
     /// A float32 tensor (checkpoint layout, e.g. a merged weight) in the initializer's dtype and layout, in a new
     /// 64-byte aligned native buffer.
     /// </summary>

@@ -33,7 +33,8 @@ public sealed class LlamaCheckpoints : IDisposable
         }
         tensors.Add(("model.layers.0.self_attn.rotary_emb.inv_freq", [4], [1f, 0.1f, 0.01f, 0.001f]));
         Write(BasePath, tensors);
-        Write(FineTunePath, tensors.Select(t => (t.Name, t.Shape, Perturbed(t.Name, t.Values))).ToList());
+        using var written = SafetensorsFile.Open(BasePath);
+        WritePerturbed(written, FineTunePath);
     }
 
     public string BasePath { get; }
@@ -47,16 +48,19 @@ public sealed class LlamaCheckpoints : IDisposable
         _ => graphName.Replace(".attn.", ".self_attn.").Replace(".MatMul.weight", ".weight"),
     };
 
-    private static float[] Perturbed(string name, float[] values)
+    /// <summary>A "fine-tune" of <paramref name="source"/>: every float tensor scaled by 1.1 plus a small deterministic ripple, float32.</summary>
+    public static void WritePerturbed(ITensorSource source, string path)
     {
-        var result = new float[values.Length];
-        var seed = name.Length;
-        for (var i = 0; i < values.Length; i++)
+        var tensors = new List<(string Name, long[] Shape, float[] Values)>();
+        foreach (var info in source.Tensors)
         {
-            var noise = (float)Math.Sin(0.37 * i + seed) * 0.02f;
-            result[i] = values[i] * 1.1f + noise;
+            var values = new float[info.ElementCount];
+            source.ReadFloat32(info.Name, values);
+            for (var i = 0; i < values.Length; i++)
+                values[i] = values[i] * 1.1f + (float)Math.Sin(0.37 * i + info.Name.Length) * 0.02f;
+            tensors.Add((info.Name, info.Shape, values));
         }
-        return result;
+        Write(path, tensors);
     }
 
     private static void Write(string path, List<(string Name, long[] Shape, float[] Values)> tensors) =>
