@@ -16,7 +16,7 @@ internal static class CliApp
         stdout ??= Console.Out;
         stderr ??= Console.Error;
         var root = new RootCommand("Evolve: find the best merge of fine-tuned checkpoints that share a base.");
-        foreach (var command in CommandCatalog.All(stdout))
+        foreach (var command in CommandCatalog.All(stdout, stderr))
             root.Subcommands.Add(command);
 
         var parse = root.Parse(args);

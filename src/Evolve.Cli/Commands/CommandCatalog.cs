@@ -5,11 +5,12 @@ namespace Evolve.Cli.Commands;
 /// <summary>Every `evolve` subcommand, one file each in this folder.</summary>
 internal static class CommandCatalog
 {
-    public static IEnumerable<Command> All(TextWriter stdout)
+    public static IEnumerable<Command> All(TextWriter stdout, TextWriter stderr)
     {
         yield return VersionCommand.Create(stdout);
         yield return TokenizeCommand.Create(stdout);
         yield return InspectCommand.Create(stdout);
+        yield return ScoreCommand.Create(stdout, stderr);
         yield return BenchCommand.Create(stdout);
     }
 }

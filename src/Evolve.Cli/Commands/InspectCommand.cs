@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Evolve.Checkpoints;
+using Evolve.Cli.Output;
 
 namespace Evolve.Cli.Commands;
 
@@ -50,7 +51,7 @@ internal static class InspectCommand
             var tensors = model.Weights.Tensors.OrderBy(t => t.Name, NaturalNameComparer.Instance).ToArray();
             stdout.WriteLine($"{model.Path}  ({Describe(model, CheckpointSummary.Of(tensors))})");
             var rows = tensors.Select(t => new[] { t.Name, t.DType.SafetensorsName(), Shape(t), Layer(t) }).ToList();
-            PrintColumns(stdout, ["name", "dtype", "shape", "layer"], rows);
+            TextTable.Print(stdout, ["name", "dtype", "shape", "layer"], rows);
             stdout.WriteLine();
         }
         if (models.Count < 2)
@@ -67,7 +68,7 @@ internal static class InspectCommand
                 + $"{other.Count(TensorDifferenceKind.Extra)} extra, {other.Count(TensorDifferenceKind.ShapeDiffers)} shaped differently, "
                 + $"{other.Count(TensorDifferenceKind.DTypeDiffers)} in another dtype");
             var rows = other.Differences.Select(d => new[] { Kind(d.Kind), d.Name, Describe(d.Reference), Describe(d.Other) }).ToList();
-            PrintColumns(stdout, ["", "tensor", "first model", "this model"], rows, indent: "    ");
+            TextTable.Print(stdout, ["", "tensor", "first model", "this model"], rows, indent: "    ");
         }
     }
 
@@ -112,12 +113,6 @@ internal static class InspectCommand
         _ => "dtype",
     };
 
-    private static void PrintColumns(TextWriter stdout, string[] header, List<string[]> rows, string indent = "  ")
-    {
-        var widths = header.Select((h, i) => rows.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();
-        foreach (var row in rows.Prepend(header))
-            stdout.WriteLine(indent + string.Join("  ", row.Select((cell, i) => cell.PadRight(widths[i]))).TrimEnd());
-    }
 
     private static void PrintJson(TextWriter stdout, List<HfModelFolder> models, ModelComparison comparison)
     {

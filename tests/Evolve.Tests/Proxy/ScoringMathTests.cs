@@ -65,11 +65,11 @@ public class ScoringMathTests
     public void Greedy_generation_follows_the_argmax_and_stops_at_eos_or_the_limit()
     {
         var lm = new BigramLm(Table);
-        var outputs = GreedyGenerator.Generate(lm, [[1], [1, 4], [1, 3, 3]], eosId: 2, maxNewTokens: 5, batchSize: 8);
+        var outputs = GreedyGenerator.Generate(lm, [[1], [1, 4], [1, 3, 3]], eosId: 2, maxNewTokens: [5, 5, 5], batchSize: 8);
         Assert.Equal(new[] { 3, 4 }, outputs[0]);   // bos → a → b → eos
         Assert.Empty(outputs[1]);                     // b → eos at once
         Assert.Equal(new[] { 4 }, outputs[2]);       // a → b → eos
-        var limited = GreedyGenerator.Generate(lm, [[1]], eosId: 2, maxNewTokens: 1, batchSize: 1);
+        var limited = GreedyGenerator.Generate(lm, [[1]], eosId: 2, maxNewTokens: [1], batchSize: 1);
         Assert.Equal(new[] { 3 }, limited[0]);
     }
 

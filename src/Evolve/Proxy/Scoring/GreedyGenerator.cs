@@ -4,11 +4,11 @@ namespace Evolve.Proxy.Scoring;
 
 /// <summary>
 /// Greedy decoding by recomputation: every step runs the whole prefix of each unfinished row, and each row stops at
-/// its own end-of-sequence id or after <c>maxNewTokens</c>. Ties in the argmax go to the lowest id.
+/// its own end-of-sequence id or after its own token limit. Ties in the argmax go to the lowest id.
 /// </summary>
 internal static class GreedyGenerator
 {
-    public static int[][] Generate(ICausalLm model, IReadOnlyList<int[]> prompts, int eosId, int maxNewTokens, int batchSize)
+    public static int[][] Generate(ICausalLm model, IReadOnlyList<int[]> prompts, int eosId, IReadOnlyList<int> maxNewTokens, int batchSize)
     {
         var outputs = new int[prompts.Count][];
         foreach (var batch in TokenBatch.Chunks(prompts.Count, batchSize))
@@ -17,8 +17,8 @@ internal static class GreedyGenerator
             var generated = new List<int>[batch.Count];
             for (var r = 0; r < generated.Length; r++)
                 generated[r] = [];
-            var active = Enumerable.Range(0, batch.Count).ToList();
-            for (var step = 0; step < maxNewTokens && active.Count > 0; step++)
+            var active = Enumerable.Range(0, batch.Count).Where(r => maxNewTokens[batch.Start + r] > 0).ToList();
+            while (active.Count > 0)
             {
                 var length = active.Max(r => rows[r].Count);
                 var ids = new long[active.Count * length];
@@ -36,7 +36,8 @@ internal static class GreedyGenerator
                         continue;
                     rows[r].Add(next);
                     generated[r].Add(next);
-                    stillActive.Add(r);
+                    if (generated[r].Count < maxNewTokens[batch.Start + r])
+                        stillActive.Add(r);
                 }
                 active = stillActive;
             }

@@ -25,15 +25,22 @@ internal sealed class ProxyScorer
     public IReadOnlyList<EncodedItem> Items => _items;
 
     /// <summary>
-    /// Without an explicit limit, generation stops one token past the longest answer (end of sequence excluded):
-    /// a longer generation can no longer equal any reference, so the extra steps could not change a score.
+    /// The generation limit of each item. Without an explicit limit, generation stops one token past the longest
+    /// answer of the item's task (end of sequence excluded): a longer generation can no longer equal a reference,
+    /// so the extra steps could not change a score.
     /// </summary>
-    public int MaxNewTokens => _options.MaxNewTokens ?? _items.Max(i => i.AnswerIds.Length);
+    public int[] MaxNewTokens()
+    {
+        if (_options.MaxNewTokens is { } limit)
+            return _items.Select(_ => limit).ToArray();
+        var byTask = _items.GroupBy(i => i.Item.Task).ToDictionary(g => g.Key, g => g.Max(i => i.AnswerIds.Length));
+        return _items.Select(i => byTask[i.Item.Task]).ToArray();
+    }
 
     public IReadOnlyList<TaskScore> Score(ICausalLm model)
     {
         var logLikelihoods = AnswerLogLikelihood.Score(model, _items, _options.BatchSize);
-        var generations = GreedyGenerator.Generate(model, _items.Select(i => i.PromptIds).ToArray(), _codec.EosId, MaxNewTokens, _options.BatchSize);
+        var generations = GreedyGenerator.Generate(model, _items.Select(i => i.PromptIds).ToArray(), _codec.EosId, MaxNewTokens(), _options.BatchSize);
         var scores = new ItemScore[_items.Count];
         for (var i = 0; i < scores.Length; i++)
         {
