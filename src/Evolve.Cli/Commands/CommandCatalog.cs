@@ -8,6 +8,7 @@ internal static class CommandCatalog
     public static IEnumerable<Command> All(TextWriter stdout, TextWriter stderr)
     {
         yield return VersionCommand.Create(stdout);
+        yield return MergeCommand.Create(stdout);
         yield return TokenizeCommand.Create(stdout);
         yield return InspectCommand.Create(stdout);
         yield return ScoreCommand.Create(stdout, stderr);

@@ -6,7 +6,7 @@ namespace Evolve.Merging.Execution;
 /// One float32 tensor in native memory (64-byte aligned, outside the GC heap, so ONNX Runtime can bind it without a
 /// copy), reference counted: each weight-set generation holding it counts once; it is freed when the last lets go.
 /// </summary>
-internal unsafe class NativeTensorBuffer
+internal sealed unsafe class NativeTensorBuffer
 {
     private float* _data;
     private int _references = 1;
