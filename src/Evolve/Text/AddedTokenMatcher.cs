@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 
 namespace Evolve.Text;
@@ -13,6 +14,7 @@ internal sealed class AddedTokenMatcher
     private static readonly Regex EndsWithWord = TokenizerRegex.FromPattern(@"\w$");
 
     private readonly Node _root = new();
+    private readonly SearchValues<char> _firstChars;
 
     public AddedTokenMatcher(IEnumerable<(string Pattern, AddedToken Token)> tokens)
     {
@@ -31,9 +33,8 @@ internal sealed class AddedTokenMatcher
             // The first token listed with a given content wins, as with the reference's trie.
             node.Token ??= token;
         }
+        _firstChars = SearchValues.Create(_root.Children?.Keys.ToArray() ?? []);
     }
-
-    public bool IsEmpty => _root.Children is null;
 
     /// <summary>Splits <paramref name="text"/> into stretches, each either plain text (token null) or an added token.</summary>
     public void Split(string text, List<(int Start, int End, AddedToken? Token)> output)
@@ -42,6 +43,10 @@ internal sealed class AddedTokenMatcher
         var position = 0;
         while (position < text.Length)
         {
+            var next = text.AsSpan(position).IndexOfAny(_firstChars);
+            if (next < 0)
+                break;
+            position += next;
             var (length, token) = LongestAt(text, position);
             if (token is null)
             {

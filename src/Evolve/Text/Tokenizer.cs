@@ -52,6 +52,8 @@ public sealed class Tokenizer
     /// <summary>The tokenizer.json this tokenizer was read from.</summary>
     public string File { get; }
 
+    internal ITokenizerModel Model => _model;
+
     /// <summary>One past the largest id of the model or of an added token.</summary>
     public int VocabularySize => Math.Max(_model.VocabularySize, _addedById.Count == 0 ? 0 : _addedById.Keys.Max() + 1);
 
@@ -125,6 +127,29 @@ public sealed class Tokenizer
             byContent[token.Content] = numbered;
         }
         return (byId, byContent);
+    }
+
+    /// <summary>The words the model sees for <paramref name="text"/> (added tokens left out), for benchmarks.</summary>
+    internal List<string> PreTokenize(string text)
+    {
+        var words = new List<string>();
+        var stretches = new List<(int Start, int End, AddedToken? Token)>();
+        var pieces = new List<Piece>();
+        _rawMatcher.Split(text, stretches);
+        foreach (var (start, end, token) in stretches)
+        {
+            if (token is not null)
+                continue;
+            var raw = text.Substring(start, end - start);
+            pieces.Clear();
+            var piece = new Piece(_normalizer?.Normalize(raw) ?? raw, start == 0);
+            if (_preTokenizer is null)
+                pieces.Add(piece);
+            else
+                _preTokenizer.PreTokenize(piece, pieces);
+            words.AddRange(pieces.Select(p => p.Text));
+        }
+        return words;
     }
 
     private List<int> EncodeSequence(string text)

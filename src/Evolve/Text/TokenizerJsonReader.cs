@@ -104,45 +104,61 @@ internal sealed class TokenizerJsonReader
             Bool(model, "fuse_unk", path, false),
             Bool(model, "byte_fallback", path, false),
             Bool(model, "ignore_merges", path, false));
-        var merges = new Dictionary<long, BpeMerge>();
-        var prefixLength = options.ContinuingSubwordPrefix?.Length ?? 0;
-        var rank = 0;
-        foreach (var merge in Optional(model, "merges") is { } m ? Array(m, $"{path}.merges") : [])
+        var mergeList = Optional(model, "merges");
+        var merges = new Dictionary<long, BpeMerge>(mergeList?.ValueKind == JsonValueKind.Array ? mergeList.Value.GetArrayLength() : 0);
+        var prefix = options.ContinuingSubwordPrefix ?? "";
+        var buffer = new char[256];
+        var index = 0;
+        foreach (var merge in mergeList is { } m ? Array(m, $"{path}.merges") : [])
         {
-            var mergePath = $"{path}.merges[{rank}]";
-            var (left, right) = MergePair(merge, mergePath);
-            if (left is null)
-                continue;
+            var rank = merges.Count;
+            var position = index++;
+            if (!TryMergePair(merge, out var line, out var leftLength, out var rightStart))
+            {
+                if (line?.StartsWith("#version", StringComparison.Ordinal) == true)
+                    continue;
+                throw Fail($"{path}.merges[{position}]", $"merge {merge.GetRawText()} is not \"a b\" nor [\"a\", \"b\"]");
+            }
+            var left = line.AsSpan(0, leftLength);
+            var right = line.AsSpan(rightStart);
             if (!vocabulary.TryGetId(left, out var leftId) || !vocabulary.TryGetId(right, out var rightId))
-                throw Fail(mergePath, $"merge \"{left} {right}\" uses a token that is not in {path}.vocab");
-            var merged = left + right[Math.Min(prefixLength, right.Length)..];
-            if (prefixLength > 0 && !right.StartsWith(options.ContinuingSubwordPrefix!, StringComparison.Ordinal))
-                merged = left + right;
+                throw Fail($"{path}.merges[{position}]", $"merge \"{left} {right}\" uses a token that is not in {path}.vocab");
+            // With a continuing-subword prefix, "a" + "##b" makes "ab".
+            var tail = prefix.Length > 0 && right.StartsWith(prefix, StringComparison.Ordinal) ? right[prefix.Length..] : right;
+            if (buffer.Length < left.Length + tail.Length)
+                buffer = new char[left.Length + tail.Length];
+            left.CopyTo(buffer);
+            tail.CopyTo(buffer.AsSpan(left.Length));
+            var merged = buffer.AsSpan(0, left.Length + tail.Length);
             if (!vocabulary.TryGetId(merged, out var newId))
-                throw Fail(mergePath, $"the result \"{merged}\" of merge \"{left} {right}\" is not in {path}.vocab");
+                throw Fail($"{path}.merges[{position}]", $"the result \"{merged}\" of merge \"{left} {right}\" is not in {path}.vocab");
             merges.TryAdd(BpeMerge.Key(leftId, rightId), new BpeMerge(rank, newId));
-            rank++;
         }
         return new BpeModel(vocabulary, merges, options, _file);
     }
 
-    /// <summary>A merge as "a b" or ["a", "b"]; (null, null) for a "#version" header line.</summary>
-    private (string? Left, string Right) MergePair(JsonElement merge, string path)
+    /// <summary>
+    /// A merge as "a b" (split at its only space) or ["a", "b"] (tokens that may hold spaces), given as one string
+    /// with the bounds of both tokens so the caller can look them up without allocating.
+    /// </summary>
+    private static bool TryMergePair(JsonElement merge, out string? line, out int leftLength, out int rightStart)
     {
+        line = null;
+        leftLength = rightStart = 0;
         if (merge.ValueKind == JsonValueKind.String)
         {
-            var line = merge.GetString()!;
-            if (line.StartsWith("#version", StringComparison.Ordinal))
-                return (null, "");
-            var parts = line.Split(' ');
-            if (parts.Length != 2)
-                throw Fail(path, $"merge \"{line}\" is not two tokens separated by one space");
-            return (parts[0], parts[1]);
+            line = merge.GetString()!;
+            leftLength = line.IndexOf(' ');
+            rightStart = leftLength + 1;
+            return leftLength >= 0 && line.IndexOf(' ', rightStart) < 0;
         }
-        if (merge.ValueKind == JsonValueKind.Array && merge.GetArrayLength() == 2
-            && merge[0].ValueKind == JsonValueKind.String && merge[1].ValueKind == JsonValueKind.String)
-            return (merge[0].GetString()!, merge[1].GetString()!);
-        throw Fail(path, "a merge must be a string \"a b\" or an array [\"a\", \"b\"]");
+        if (merge.ValueKind != JsonValueKind.Array || merge.GetArrayLength() != 2
+            || merge[0].ValueKind != JsonValueKind.String || merge[1].ValueKind != JsonValueKind.String)
+            return false;
+        var left = merge[0].GetString()!;
+        line = left + merge[1].GetString();
+        leftLength = rightStart = left.Length;
+        return true;
     }
 
     private Vocabulary ReadVocabulary(JsonElement model, string path)

@@ -49,6 +49,23 @@ public sealed class TokenizeCommandTests
         Assert.Equal($"error: {missing}: file not found. Pass the path of a Hugging Face tokenizer.json\n", error);
     }
 
+    [Fact]
+    public void Bench_tokenize_agrees_with_the_naive_baseline_on_every_word()
+    {
+        var (code, output, _) = Run("bench", "tokenize", "--tokenizer", TokenizerFiles.Gpt2, "--chars", "3000", "--repetitions", "1");
+        Assert.Equal(CliApp.Ok, code);
+        Assert.StartsWith("bench tokenize: 3000 chars, ", output);
+        Assert.Contains("(words with differing ids: 0)", output);
+    }
+
+    [Fact]
+    public void Bench_tokenize_refuses_zero_repetitions()
+    {
+        var (code, _, error) = Run("bench", "tokenize", "--tokenizer", TokenizerFiles.Gpt2, "--repetitions", "0");
+        Assert.Equal(CliApp.BadInput, code);
+        Assert.Contains("--repetitions must be at least 1", error);
+    }
+
     private static (int Code, string Output, string Error) Run(params string[] args)
     {
         var output = new StringWriter { NewLine = "\n" };

@@ -37,6 +37,12 @@ internal sealed class BpeModel : ITokenizerModel
 
     public int VocabularySize => _vocabulary.Count;
 
+    internal Vocabulary Vocabulary => _vocabulary;
+
+    internal IReadOnlyDictionary<long, BpeMerge> Merges => _merges;
+
+    internal BpeOptions Options => _options;
+
     public int TokenCount => _vocabulary.EntryCount;
 
     public string? IdToToken(int id) => _vocabulary.Token(id);

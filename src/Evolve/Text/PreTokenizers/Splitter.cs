@@ -13,12 +13,12 @@ internal static class Splitter
 
     public static void SplitByRegex(Piece piece, Regex regex, SplitDelimiterBehavior behavior, bool invert, List<Piece> output)
     {
-        var segments = new List<Segment>();
         var text = piece.Text;
         if (text.Length == 0)
             return;
+        var segments = new List<Segment>();
         var previous = 0;
-        for (var match = regex.Match(text); match.Success; match = match.NextMatch())
+        foreach (var match in regex.EnumerateMatches(text))
         {
             if (previous != match.Index)
                 segments.Add(new Segment(previous, match.Index, invert));
