@@ -7,6 +7,7 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> All(TextWriter stdout, TextWriter stderr)
     {
+        yield return DemoCommand.Create(stdout, stderr);
         yield return VersionCommand.Create(stdout);
         yield return MergeCommand.Create(stdout);
         yield return TokenizeCommand.Create(stdout);
