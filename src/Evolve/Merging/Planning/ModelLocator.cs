@@ -1,5 +1,6 @@
 using Evolve.Checkpoints;
 using Evolve.Merging.Lora;
+using LoraAdapter = Evolve.Merging.Lora.LoraAdapter;
 using Evolve.Merging.Recipes;
 
 namespace Evolve.Merging.Planning;
