@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Evolve.Cli.Commands;
 using Evolve.Errors;
+using Evolve.Onnx;
 
 namespace Evolve.Cli;
 
@@ -26,6 +27,11 @@ internal static class CliApp
                 stderr.WriteLine($"evolve: {error.Message}");
             return BadInput;
         }
+        // ONNX Runtime's own warnings and errors (from any command that runs a graph) go to stderr as plain lines.
+        using var ortLog = OrtLog.Subscribe(entry =>
+        {
+            lock (stderr) stderr.WriteLine($"onnxruntime {entry.Severity.ToString().ToLowerInvariant()}: {entry.Message}");
+        });
         try
         {
             return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });

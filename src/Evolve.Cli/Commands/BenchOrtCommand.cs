@@ -32,7 +32,6 @@ internal static class BenchOrtCommand
         {
             var modelPath = parse.GetValue(model) ?? (File.Exists(ZooModel) ? ZooModel : FallbackModel);
             var basePath = parse.GetValue(baseFolder) ?? (modelPath == ZooModel && Directory.Exists(ZooBase) ? ZooBase : null);
-            using var log = OrtLog.Subscribe(entry => stdout.WriteLine($"  ort {entry.Severity.ToString().ToLowerInvariant()}: {entry.Message}"));
             var r = OrtBenchmark.Run(modelPath, basePath, parse.GetValue(sets), parse.GetValue(runs), parse.GetValue(batch), parse.GetValue(sequence),
                 OrtSessionSettings.Default with { IntraOpThreads = parse.GetValue(threads) }, new Progress(stdout));
             Print(stdout, r);

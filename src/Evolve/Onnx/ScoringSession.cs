@@ -5,6 +5,8 @@ namespace Evolve.Onnx;
 /// initializers replaced by <paramref name="weights"/>. The strategy decides how (see <see cref="ScoringStrategy"/>);
 /// both give the same logits. Buffers of a weight set must not change while a Run on them is in flight (and, for
 /// <see cref="ScoringStrategy.SessionPerWeightSet"/>, while its session is current): ORT reads them in place.
+/// Weights as inputs may be run from several threads at once; a session per weight set swaps its session on a new
+/// set, so it is driven from one thread.
 /// </summary>
 internal sealed class ScoringSession : IDisposable
 {

@@ -13,6 +13,16 @@ public class BenchOrtCommandTests
     }
 
     [Fact]
+    public void A_truncated_model_exits_with_the_input_error_code_naming_the_file()
+    {
+        var path = Path.Combine(RepoPaths.NewTempDir("bench-bad"), "broken.onnx");
+        File.WriteAllBytes(path, [0x08, 0x07, 0x3a, 0x05, 0x0a, 0x01]);
+        var error = new StringWriter();
+        Assert.Equal(CliApp.BadInput, CliApp.Run(["bench", "ort", "--model", path], new StringWriter(), error));
+        Assert.StartsWith($"error: {path}: ", error.ToString());
+    }
+
+    [Fact]
     public void Prints_both_strategies_and_their_agreement_on_a_torch_export()
     {
         var model = Path.Combine(RepoPaths.Fixtures, "onnx", "torch-tiny-llama", "model.onnx");

@@ -34,6 +34,17 @@ public class OrtBindingTests
     }
 
     [Fact]
+    public void A_runtime_without_api_version_30_is_named_with_its_version()
+    {
+        // Fixtures/onnx/old-ort: a stand-in built from old_ort.c that behaves like ORT 1.16 (GetApi(30) answers NULL).
+        var old = Path.Combine(RepoPaths.Fixtures, "onnx", "old-ort", "libonnxruntime_1_16.so");
+        var e = Assert.Throws<OrtLibraryException>(() => OrtApi.Open(old));
+        Assert.Equal(old, e.Location);
+        Assert.Contains("is ONNX Runtime 1.16.3, which does not provide C API version 30", e.Message);
+        Assert.Contains("EVOLVE_ORT_LIB", e.Message);
+    }
+
+    [Fact]
     public void Session_reports_the_graphs_inputs_outputs_and_element_types()
     {
         using var session = OrtSession.FromFile(OnnxAssets.Llama, OrtSessionSettings.Default);
