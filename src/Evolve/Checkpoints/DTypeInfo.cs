@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+
 namespace Evolve.Checkpoints;
 
 /// <summary>Element sizes and safetensors spellings of <see cref="DType"/>.</summary>
@@ -24,19 +26,10 @@ public static class DTypeInfo
         _ => dtype.ToString(),
     };
 
-    public static bool TryParseSafetensorsName(string name, out DType dtype)
-    {
-        foreach (var candidate in Enum.GetValues<DType>())
-        {
-            if (candidate.SafetensorsName() == name)
-            {
-                dtype = candidate;
-                return true;
-            }
-        }
-        dtype = default;
-        return false;
-    }
+    public static bool TryParseSafetensorsName(string name, out DType dtype) => ByName.TryGetValue(name, out dtype);
+
+    private static readonly FrozenDictionary<string, DType> ByName =
+        Enum.GetValues<DType>().ToFrozenDictionary(d => d.SafetensorsName(), StringComparer.Ordinal);
 
     /// <summary>
     /// Position in the Rust safetensors crate's dtype enum, which lists dtypes by increasing alignment; the crate

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -130,7 +131,10 @@ public sealed class ModelConfig
     {
         var node = Find(key);
         if (node is null) return null;
-        if (node is JsonValue v && v.TryGetValue<long>(out var n) && n is >= 0 and <= int.MaxValue) return (int)n;
+        // Parsed and constructed JSON values hold numbers differently; their JSON text is the common ground.
+        if (node.GetValueKind() == JsonValueKind.Number
+            && long.TryParse(node.ToJsonString(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= int.MaxValue)
+            return (int)n;
         throw Wrong(key, node, "a non-negative integer");
     }
 

@@ -110,4 +110,16 @@ public class ModelConfigTests
         var error = Assert.Throws<CheckpointFormatException>(() => ModelConfig.Parse("{\"a\": 1,", "/m/config.json"));
         Assert.StartsWith("/m/config.json: not valid JSON", error.Message);
     }
+
+    [Fact]
+    public void WriteLeavesOnlyTheFinalFile()
+    {
+        var folder = RepoPaths.NewTempDir("config-write");
+        var path = Path.Combine(folder, "config.json");
+        ModelConfig.Parse(Llama32, "config.json").With("num_hidden_layers", JsonValue.Create(8)).Write(path);
+        Assert.Equal(["config.json"], Directory.GetFiles(folder).Select(Path.GetFileName));
+        var back = ModelConfig.Read(path);
+        Assert.Equal(8, back.NumHiddenLayers);
+        Assert.Equal(2048, back.HiddenSize);
+    }
 }
