@@ -3,7 +3,7 @@ using Evolve.Checkpoints;
 
 namespace Evolve.Tests.Checkpoints;
 
-public class LoraAdapterTests
+public class LoraFoldedModelTests
 {
     private readonly string _dir = RepoPaths.NewTempDir("lora");
 
@@ -60,7 +60,7 @@ public class LoraAdapterTests
     public void LinearUpdateIsScalingTimesBA()
     {
         // scaling = 2/1; B·A = [[2,0,-2],[3,0,-3]]; W + 2·B·A = [[1+4, 2, 3-4], [4+6, 5, 6-6]].
-        using var model = LoraAdapter.Apply(HfModelFolder.Open(Base()).Weights, StandardAdapter());
+        using var model = LoraFoldedModel.Apply(HfModelFolder.Open(Base()).Weights, StandardAdapter());
         Assert.Equal([5f, 2f, -1f, 10f, 5f, 0f], Read(model, "model.layers.0.self_attn.q_proj.weight"));
     }
 
@@ -68,7 +68,7 @@ public class LoraAdapterTests
     public void EmbeddingUpdateIsTheTransposedProductAndKeepsTheBaseDtype()
     {
         // (B·A)ᵀ = [[1,-1],[2,-2],[3,-3]], times 2, plus [[1,0],[0,1],[1,1]] = [[3,-2],[4,-3],[7,-5]].
-        using var model = LoraAdapter.Apply(HfModelFolder.Open(Base()).Weights, StandardAdapter());
+        using var model = LoraFoldedModel.Apply(HfModelFolder.Open(Base()).Weights, StandardAdapter());
         Assert.Equal([3f, -2f, 4f, -3f, 7f, -5f], Read(model, "model.embed_tokens.weight"));
         Assert.True(model.TryGetInfo("model.embed_tokens.weight", out var info));
         Assert.Equal(DType.BF16, info.DType);
@@ -80,7 +80,7 @@ public class LoraAdapterTests
     public void SavedModulesReplaceTheBaseAndTheRestPassesThrough()
     {
         var basePath = Base();
-        using var model = LoraAdapter.Apply(HfModelFolder.Open(basePath).Weights, StandardAdapter());
+        using var model = LoraFoldedModel.Apply(HfModelFolder.Open(basePath).Weights, StandardAdapter());
         Assert.Equal(Enumerable.Repeat(9f, 6), Read(model, "lm_head.weight"));
         Assert.Equal([0.5f, 0.25f], Read(model, "model.norm.weight"));
         Assert.Equal(["model.embed_tokens.weight", "model.layers.0.self_attn.q_proj.weight"], model.PatchedTensors.Order(StringComparer.Ordinal));
@@ -103,7 +103,7 @@ public class LoraAdapterTests
         var adapter = Adapter($$"""{"peft_type": "LORA", "r": 4, "lora_alpha": 4, "use_rslora": {{(rsLora ? "true" : "false")}}}""",
             F32("base_model.model.model.layers.0.mlp.up_proj.lora_A.weight", [4, 3], 1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 1),
             F32("base_model.model.model.layers.0.mlp.up_proj.lora_B.weight", [2, 4], 1, 0, 0, 0, 0, 0, 0, 1));
-        using var model = LoraAdapter.Apply(HfModelFolder.Open(basePath).Weights, adapter);
+        using var model = LoraFoldedModel.Apply(HfModelFolder.Open(basePath).Weights, adapter);
         // B·A = [[1,0,0],[1,1,1]].
         Assert.Equal(new[] { 1f, 0, 0, 1, 1, 1 }.Select(v => v * scaling), Read(model, "model.layers.0.mlp.up_proj.weight"));
     }
@@ -119,7 +119,7 @@ public class LoraAdapterTests
             F32("base_model.model.model.layers.0.self_attn.q_proj.lora_B.weight", [1, 1], 1),
             F32("base_model.model.model.layers.0.self_attn.v_proj.lora_A.weight", [1, 1], 1),
             F32("base_model.model.model.layers.0.self_attn.v_proj.lora_B.weight", [1, 1], 1));
-        using var model = LoraAdapter.Apply(HfModelFolder.Open(basePath).Weights, adapter);
+        using var model = LoraFoldedModel.Apply(HfModelFolder.Open(basePath).Weights, adapter);
         Assert.Equal([1f], Read(model, "model.layers.0.self_attn.q_proj.weight"));
         Assert.Equal([8f], Read(model, "model.layers.0.self_attn.v_proj.weight"));
     }
@@ -132,7 +132,7 @@ public class LoraAdapterTests
         var adapter = Adapter("""{"peft_type": "LORA", "r": 1, "lora_alpha": 1, "fan_in_fan_out": true}""",
             F32("base_model.model.transformer.h.0.attn.c_attn.lora_A.weight", [1, 3], 1, 2, 3),
             F32("base_model.model.transformer.h.0.attn.c_attn.lora_B.weight", [2, 1], 1, 10));
-        using var model = LoraAdapter.Apply(HfModelFolder.Open(basePath).Weights, adapter);
+        using var model = LoraFoldedModel.Apply(HfModelFolder.Open(basePath).Weights, adapter);
         Assert.Equal([1f, 10f, 2f, 20f, 3f, 30f], Read(model, "transformer.h.0.attn.c_attn.weight"));
     }
 
@@ -141,7 +141,7 @@ public class LoraAdapterTests
         var baseModel = HfModelFolder.Open(Base()).Weights;
         try
         {
-            return Assert.Throws<CheckpointFormatException>(() => LoraAdapter.Apply(baseModel, adapterFolder));
+            return Assert.Throws<CheckpointFormatException>(() => LoraFoldedModel.Apply(baseModel, adapterFolder));
         }
         finally
         {

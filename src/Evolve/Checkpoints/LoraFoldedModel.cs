@@ -9,7 +9,7 @@ namespace Evolve.Checkpoints;
 /// with rsLoRA; tensors the adapter saves whole (modules_to_save, trained biases) replace the base's. This is
 /// mergekit's <c>model+adapter</c> reference. Untargeted tensors pass through zero copy.
 /// </summary>
-public sealed class LoraAdapter : ITensorSource
+public sealed class LoraFoldedModel : ITensorSource
 {
     public const string WeightsFileName = "adapter_model.safetensors";
     private const string PeftPrefix = "base_model.model.";
@@ -21,7 +21,7 @@ public sealed class LoraAdapter : ITensorSource
     private readonly Dictionary<string, TensorInfo> _infos;
     private readonly ConcurrentDictionary<string, byte[]> _patchedBytes = new(StringComparer.Ordinal);
 
-    private LoraAdapter(ITensorSource baseModel, SafetensorsFile adapter, Dictionary<string, LoraPatch> patches,
+    private LoraFoldedModel(ITensorSource baseModel, SafetensorsFile adapter, Dictionary<string, LoraPatch> patches,
         Dictionary<string, string> replacements, Dictionary<string, TensorInfo> infos)
     {
         _base = baseModel;
@@ -40,7 +40,7 @@ public sealed class LoraAdapter : ITensorSource
     public IReadOnlyCollection<string> PatchedTensors => _patches.Keys;
 
     /// <summary>Folds the adapter in <paramref name="adapterFolder"/> into <paramref name="baseModel"/>; disposing the result disposes both.</summary>
-    public static LoraAdapter Apply(ITensorSource baseModel, string adapterFolder)
+    public static LoraFoldedModel Apply(ITensorSource baseModel, string adapterFolder)
     {
         var folder = Path.GetFullPath(adapterFolder);
         var configPath = Path.Combine(folder, LoraConfig.FileName);
@@ -62,7 +62,7 @@ public sealed class LoraAdapter : ITensorSource
             var infos = baseModel.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
             foreach (var (target, source) in replacements)
                 infos[target] = adapter.Tensors.First(t => t.Name == source) with { Name = target };
-            return new LoraAdapter(baseModel, adapter, patches, replacements, infos);
+            return new LoraFoldedModel(baseModel, adapter, patches, replacements, infos);
         }
         catch
         {
