@@ -74,7 +74,9 @@ function handWritten(specials) {
     'hello   world', 'hello \n world', 'trailing spaces   ', '   leading', 'tabs\t\tinside', 'mixed \t\n \r\n end',
     "I'm sure it's fine, we'll see.", 'THE END.', 'e-mail: someone@example.com', 'https://example.org/path?q=1&r=2',
     'ÀÉÎÕÜ àéîõü', 'x² + y² = z²', '3.14 vs 3,14 vs 3 14', '12345678901234567890', '-- -- --', '...and then',
-    '"quoted"', "'single'", '(nested (parens))', 'Mr. Smith\'s car', 'A\u0301ngstro\u0308m');
+    '"quoted"', "'single'", '(nested (parens))', 'Mr. Smith\'s car', 'A\u0301ngstro\u0308m',
+    // Characters beyond the BMP (letters, digits, emoji) next to letters: .NET regexes see them as two UTF-16 units.
+    '🤖abc', 'x🤖abc', '𝐀𝐁𝐂 test', '𠀀𠀁 abc', '𝟏𝟐𝟑𝟒5', 'a😀😀b', ' 😀word', 'ΣΑΣ ὈΔΥΣΣΕΎΣ', 'İstanbul');
   for (const s of specials) {
     cases.push(s, `Hello${s}world`, `Hello ${s} world`, `${s}Hello`, `Hello${s}`, `a ${s}${s} b`, `x\n${s}\ny`);
   }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text.RegularExpressions;
 
 namespace Evolve.Text;
 
@@ -10,9 +9,6 @@ namespace Evolve.Text;
 /// </summary>
 internal sealed class AddedTokenMatcher
 {
-    private static readonly Regex StartsWithWord = TokenizerRegex.FromPattern(@"^\w");
-    private static readonly Regex EndsWithWord = TokenizerRegex.FromPattern(@"\w$");
-
     private readonly Node _root = new();
     private readonly SearchValues<char> _firstChars;
 
@@ -58,8 +54,9 @@ internal sealed class AddedTokenMatcher
             position = stop;
             if (token.SingleWord)
             {
-                var startIsBoundary = start == 0 || !EndsWithWord.IsMatch(text.AsSpan(0, start));
-                var stopIsBoundary = stop == text.Length || !StartsWithWord.IsMatch(text.AsSpan(stop));
+                var before = start >= 2 && char.IsSurrogatePair(text, start - 2) ? start - 2 : start - 1;
+                var startIsBoundary = start == 0 || !IsWordCharacter(text, before);
+                var stopIsBoundary = stop == text.Length || !IsWordCharacter(text, stop);
                 if (!startIsBoundary || !stopIsBoundary)
                     continue;
             }
@@ -81,6 +78,10 @@ internal sealed class AddedTokenMatcher
         if (startOffset < text.Length)
             output.Add((startOffset, text.Length, null));
     }
+
+    /// <summary>Whether the code point at <paramref name="index"/> is in Unicode's word class (\w of the reference).</summary>
+    private static bool IsWordCharacter(string text, int index) =>
+        TokenizerRegex.IsWordCharacter(char.IsSurrogatePair(text, index) ? char.ConvertToUtf32(text, index) : text[index]);
 
     private (int Length, AddedToken? Token) LongestAt(string text, int position)
     {

@@ -18,12 +18,11 @@ internal static class ByteLevelAlphabet
     {
         var byteCount = System.Text.Encoding.UTF8.GetByteCount(text);
         Span<byte> bytes = byteCount <= 512 ? stackalloc byte[byteCount] : new byte[byteCount];
+        Span<char> chars = byteCount <= 512 ? stackalloc char[byteCount] : new char[byteCount];
         System.Text.Encoding.UTF8.GetBytes(text, bytes);
-        return string.Create(byteCount, bytes.ToArray(), static (chars, source) =>
-        {
-            for (var i = 0; i < source.Length; i++)
-                chars[i] = ByteToChar[source[i]];
-        });
+        for (var i = 0; i < bytes.Length; i++)
+            chars[i] = ByteToChar[bytes[i]];
+        return new string(chars);
     }
 
     private static char[] BuildByteToChar()

@@ -1,4 +1,3 @@
-using System.Text;
 using Evolve.Text.Decoders;
 using Evolve.Text.Models;
 using Evolve.Text.Normalizers;
@@ -194,18 +193,29 @@ public sealed class Tokenizer
     /// <summary>The reference library sees text as Rust strings, where a lone UTF-16 surrogate has become U+FFFD.</summary>
     private static string ReplaceLoneSurrogates(string text)
     {
-        if (!text.AsSpan().ContainsAnyInRange('\uD800', '\uDFFF'))
+        var first = text.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF');
+        if (first < 0 || !HasLoneSurrogate(text, first))
             return text;
-        var builder = new StringBuilder(text.Length);
-        for (var i = 0; i < text.Length; i++)
+        var chars = text.ToCharArray();
+        for (var i = first; i < chars.Length; i++)
         {
             if (char.IsSurrogatePair(text, i))
-            {
-                builder.Append(text, i++, 2);
-                continue;
-            }
-            builder.Append(char.IsSurrogate(text[i]) ? '\uFFFD' : text[i]);
+                i++;
+            else if (char.IsSurrogate(chars[i]))
+                chars[i] = '\uFFFD';
         }
-        return builder.ToString();
+        return new string(chars);
+    }
+
+    private static bool HasLoneSurrogate(string text, int from)
+    {
+        for (var i = from; i < text.Length; i++)
+        {
+            if (char.IsSurrogatePair(text, i))
+                i++;
+            else if (char.IsSurrogate(text[i]))
+                return true;
+        }
+        return false;
     }
 }

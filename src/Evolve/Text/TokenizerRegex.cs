@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -15,6 +16,14 @@ internal static class TokenizerRegex
     public const string WordClassBody = @"\p{L}\p{M}\p{Nd}\p{Nl}\p{Pc}\u200C\u200D\u24B6-\u24E9";
 
     private static readonly ConcurrentDictionary<string, Regex> Compiled = new(StringComparer.Ordinal);
+
+    /// <summary>Membership in <see cref="WordClassBody"/> for one code point.</summary>
+    public static bool IsWordCharacter(int codePoint) =>
+        codePoint is 0x200C or 0x200D or >= 0x24B6 and <= 0x24E9
+        || CharUnicodeInfo.GetUnicodeCategory(codePoint) is UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter
+            or UnicodeCategory.TitlecaseLetter or UnicodeCategory.ModifierLetter or UnicodeCategory.OtherLetter
+            or UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark
+            or UnicodeCategory.DecimalDigitNumber or UnicodeCategory.LetterNumber or UnicodeCategory.ConnectorPunctuation;
 
     public static Regex FromPattern(string pattern) =>
         Compiled.GetOrAdd(pattern, static p => new Regex(Translate(p), RegexOptions.Compiled | RegexOptions.CultureInvariant));

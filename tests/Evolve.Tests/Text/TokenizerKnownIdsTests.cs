@@ -41,4 +41,14 @@ public sealed class TokenizerKnownIdsTests
         Assert.Equal("  ", gpt2.IdToToken(50286));
         Assert.Equal(S2, gpt2.Decode(ids));
     }
+
+    /// <summary>The reference receives text as UTF-8, where a lone UTF-16 surrogate cannot exist and becomes U+FFFD
+    /// (which BertNormalizer's clean_text then drops); the Unicode normalizers must never see the lone half.</summary>
+    [Fact]
+    public void A_lone_surrogate_encodes_as_the_replacement_character()
+    {
+        var wordLevel = TokenizerFiles.Load("word-level");
+        Assert.Equal(wordLevel.Encode("the\uFFFD dog"), wordLevel.Encode("the\uD83E dog"));
+        Assert.Equal(wordLevel.Encode("the dog"), wordLevel.Encode("the\uDD16 dog"));
+    }
 }

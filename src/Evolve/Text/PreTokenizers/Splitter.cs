@@ -11,6 +11,7 @@ internal static class Splitter
 {
     private readonly record struct Segment(int Start, int End, bool IsMatch);
 
+    /// <summary>Splits at the matches of <paramref name="regex"/>, which sees each code point as one character.</summary>
     public static void SplitByRegex(Piece piece, Regex regex, SplitDelimiterBehavior behavior, bool invert, List<Piece> output)
     {
         var text = piece.Text;
@@ -18,12 +19,15 @@ internal static class Splitter
             return;
         var segments = new List<Segment>();
         var previous = 0;
-        foreach (var match in regex.EnumerateMatches(text))
+        var view = CodePointView.Of(text);
+        foreach (var match in regex.EnumerateMatches(view.Text))
         {
-            if (previous != match.Index)
-                segments.Add(new Segment(previous, match.Index, invert));
-            segments.Add(new Segment(match.Index, match.Index + match.Length, !invert));
-            previous = match.Index + match.Length;
+            var start = view.Original(match.Index);
+            var end = view.Original(match.Index + match.Length);
+            if (previous != start)
+                segments.Add(new Segment(previous, start, invert));
+            segments.Add(new Segment(start, end, !invert));
+            previous = end;
         }
         if (previous != text.Length)
             segments.Add(new Segment(previous, text.Length, invert));
