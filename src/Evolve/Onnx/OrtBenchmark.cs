@@ -3,7 +3,11 @@ using Evolve.Checkpoints;
 
 namespace Evolve.Onnx;
 
-/// <summary>Timings of one scoring strategy over several weight sets (milliseconds, medians over the sets).</summary>
+/// <summary>
+/// Timings of one scoring strategy (milliseconds): one-time setup, the median preparation of a weight set, the median
+/// Run, and per weight set the sum prepare + runs·run of the medians (on a shared machine a preempted Run lands in
+/// some set or other, so a median of per-set sums would still carry it).
+/// </summary>
 internal sealed record StrategyTiming(ScoringStrategy Strategy, double SetupMs, double PrepareMs, double RunMs, double PerWeightSetMs);
 
 internal sealed record OrtBenchmarkResult(
@@ -75,28 +79,22 @@ internal static class OrtBenchmark
             scoring.Run(sets[^1], inputs);
             var prepare = new List<double>();
             var runs = new List<double>();
-            var perSet = new List<double>();
             firstLogits = [];
             for (var s = 0; s < sets.Count; s++)
             {
                 clock.Restart();
                 scoring.Prepare(sets[s]);
-                var prepareMs = clock.Elapsed.TotalMilliseconds;
-                var total = prepareMs;
+                prepare.Add(clock.Elapsed.TotalMilliseconds);
                 for (var r = 0; r < runsPerSet; r++)
                 {
                     clock.Restart();
                     var logits = scoring.Run(sets[s], inputs);
-                    var runMs = clock.Elapsed.TotalMilliseconds;
-                    runs.Add(runMs);
-                    total += runMs;
+                    runs.Add(clock.Elapsed.TotalMilliseconds);
                     if (s == 0 && r == 0) firstLogits = logits.Values;
                 }
-                prepare.Add(prepareMs);
-                perSet.Add(total);
             }
             progress?.Report($"{strategy}: done");
-            return new StrategyTiming(strategy, setupMs, Median(prepare), Median(runs), Median(perSet));
+            return new StrategyTiming(strategy, setupMs, Median(prepare), Median(runs), Median(prepare) + runsPerSet * Median(runs));
         }
         finally
         {
