@@ -1,13 +1,17 @@
+using System.Globalization;
 using Evolve.Tests.Child;
 
 return args switch
 {
-    ["write-candidates", var path, var count] => StoreWriter.Run(path, int.Parse(count)),
+    ["write-candidates", var path, var count] => StoreWriter.Run(path, int.Parse(count, CultureInfo.InvariantCulture)),
+    ["search", var path, var optimizer, var seed, var budget, var inFlight, var delayMs] => SyntheticSearch.Run(path, optimizer,
+        ulong.Parse(seed, CultureInfo.InvariantCulture), long.Parse(budget, CultureInfo.InvariantCulture),
+        int.Parse(inFlight, CultureInfo.InvariantCulture), int.Parse(delayMs, CultureInfo.InvariantCulture)),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Evolve.Tests.Child write-candidates DB COUNT");
+    Console.Error.WriteLine("usage: Evolve.Tests.Child write-candidates DB COUNT | search DB OPTIMIZER SEED BUDGET IN_FLIGHT DELAY_MS");
     return 2;
 }

@@ -28,7 +28,7 @@ internal static class RunStoreSchema
             fitness_items INTEGER,
             items_evaluated INTEGER NOT NULL,
             timings_ms TEXT NOT NULL,
-            served_from INTEGER REFERENCES candidates (id),
+            served_from INTEGER,
             committed_utc TEXT NOT NULL);
         CREATE INDEX candidates_by_recipe ON candidates (recipe_hash);
         CREATE TABLE item_scores (

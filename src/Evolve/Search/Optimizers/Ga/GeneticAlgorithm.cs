@@ -88,8 +88,13 @@ internal sealed class GeneticAlgorithm : IOptimizer
             return new PendingChild(unit, double.NaN);
         }
         var draws = new DrawStream(_seed, "ga.child", id);
-        var a = population[_settings.Selection.Select(population, draws)];
-        var b = population[_settings.Selection.Select(population, draws)];
+        var first = _settings.Selection.Select(population, draws);
+        // Crossing a member with itself only copies it; a few redraws find a second parent under any selection.
+        var second = _settings.Selection.Select(population, draws);
+        for (var retry = 0; retry < 8 && second == first; retry++)
+            second = _settings.Selection.Select(population, draws);
+        var a = population[first];
+        var b = population[second];
         var child = draws.Uniform() < _settings.CrossoverProbability
             ? _settings.Crossover.Cross(a.Unit, b.Unit, Space, draws)
             : (double[])a.Unit.Clone();

@@ -1,0 +1,21 @@
+using Evolve.Proxy.Statistics;
+using Evolve.Search.Store;
+
+namespace Evolve.Search;
+
+/// <summary>What an evaluator found: fitness with its interval and per-item scores, or why it failed.</summary>
+internal sealed record CandidateEvaluation(
+    CandidateStatus Status,
+    Interval? Fitness,
+    IReadOnlyList<StoredItemScore> Items,
+    string? Failure = null,
+    IReadOnlyDictionary<string, double>? TimingsMs = null)
+{
+    public static CandidateEvaluation Scored(Interval fitness, IReadOnlyList<StoredItemScore> items, IReadOnlyDictionary<string, double>? timingsMs = null) =>
+        new(CandidateStatus.Ok, fitness, items, null, timingsMs);
+
+    public static CandidateEvaluation RacedOut(Interval partialFitness, IReadOnlyList<StoredItemScore> items) =>
+        new(CandidateStatus.RacedOut, partialFitness, items);
+
+    public static CandidateEvaluation Failed(string reason) => new(CandidateStatus.Failed, null, [], reason);
+}

@@ -1,0 +1,27 @@
+using Evolve.Search.Store;
+using Evolve.Search.Terminations;
+
+namespace Evolve.Search;
+
+internal sealed record SearchLoopSettings
+{
+    /// <summary>The most candidates ever asked (the candidate budget); resuming with a larger one extends the run.</summary>
+    public required long MaxCandidates { get; init; }
+
+    /// <summary>Candidates evaluated at once; the optimizer is asked again as soon as one finishes (no generation barrier).</summary>
+    public int InFlight { get; init; } = 1;
+
+    /// <summary>Stop, instead of burning the night, after this many failed candidates in a row.</summary>
+    public int MaxConsecutiveFailures { get; init; } = 10;
+
+    /// <summary>Further stop rules (generations, wall clock, stagnation); candidates in flight are finished and kept.</summary>
+    public ITermination? Termination { get; init; }
+
+    /// <summary>An improvement of the best fitness smaller than this does not reset the stagnation count.</summary>
+    public double ImprovementTolerance { get; init; }
+
+    public int HallOfFameSize { get; init; } = 5;
+
+    /// <summary>Called after each candidate is committed to the store (live display, tests).</summary>
+    public Action<CandidateRecord, SearchProgress>? Committed { get; init; }
+}
