@@ -35,7 +35,7 @@ internal static class DecoderInputs
 
     public static bool IsPast(string inputName) => inputName.StartsWith("past", StringComparison.Ordinal);
 
-    private static NamedTensor Integers(OrtTensorDescription input, long[] shape, Func<int, int, long> value)
+    public static NamedTensor Integers(OrtTensorDescription input, long[] shape, Func<int, int, long> value)
     {
         var tensor = NamedTensor.Allocate(input.Name, input.ElementType, shape);
         var columns = (int)shape[1];
@@ -57,7 +57,7 @@ internal static class DecoderInputs
     }
 
     /// <summary>Batch-like symbolic dims take the batch size, every other dynamic dim is the (empty) past length.</summary>
-    private static NamedTensor EmptyPast(OrtTensorDescription input, int batch)
+    public static NamedTensor EmptyPast(OrtTensorDescription input, int batch)
     {
         var shape = new long[input.Dims.Length];
         for (var i = 0; i < shape.Length; i++)

@@ -97,6 +97,46 @@ internal sealed class ScoringSession : IDisposable
         return new Logits(logits.ToFloat32(), logits.Shape);
     }
 
+    /// <summary>
+    /// Runs the graph with <paramref name="weights"/> on values fed to the named inputs and returns the named outputs
+    /// as values ORT allocated (the caller disposes them): what incremental decoding needs to carry present key/values
+    /// from one step into the next step's past inputs without copying them.
+    /// </summary>
+    public OrtTensor[] Run(GraphWeights weights, IReadOnlyList<string> inputNames, IReadOnlyList<OrtTensor> inputValues, IReadOnlyList<string> outputNames)
+    {
+        OrtSession session;
+        var bound = Strategy == ScoringStrategy.WeightsAsInputs ? binding.BoundInitializers : [];
+        if (Strategy == ScoringStrategy.WeightsAsInputs)
+            session = shared!;
+        else
+        {
+            Prepare(weights);
+            session = perSet!;
+        }
+        var indices = new int[bound.Count + inputNames.Count];
+        var values = new OrtTensor[indices.Length];
+        var owned = new List<OrtTensor>(bound.Count);
+        try
+        {
+            for (var i = 0; i < bound.Count; i++)
+            {
+                indices[i] = session.InputIndex(bound[i].Name);
+                values[i] = OrtTensor.Over(weights[bound[i].Name], bound[i].ElementType, bound[i].Dims);
+                owned.Add(values[i]);
+            }
+            for (var i = 0; i < inputNames.Count; i++)
+            {
+                indices[bound.Count + i] = session.InputIndex(inputNames[i]);
+                values[bound.Count + i] = inputValues[i];
+            }
+            return session.Run(indices, values, outputNames.Select(session.OutputIndex).ToArray());
+        }
+        finally
+        {
+            foreach (var v in owned) v.Dispose();
+        }
+    }
+
     private OrtTensor[] RunWithWeightInputs(GraphWeights weights, IReadOnlyList<NamedTensor> inputs)
     {
         var session = shared!;

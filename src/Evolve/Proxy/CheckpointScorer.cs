@@ -56,7 +56,7 @@ internal sealed class CheckpointScorer : IDisposable
     public IReadOnlyList<TaskScore> Score(ITensorSource checkpoint, ProxyScorer scorer)
     {
         using var weights = Binding.Convert(checkpoint);
-        return scorer.Score(new OnnxCausalLm(_session, weights, VocabSize));
+        return scorer.Score(DecoderGraph.Over(_session, weights));
     }
 
     public void Dispose() => _session.Dispose();

@@ -1,41 +1,38 @@
 namespace Evolve.Proxy.Scoring;
 
 /// <summary>
-/// Teacher-forced answer log-likelihood: per item, the mean over the answer tokens (end-of-sequence included) of
-/// log p(token | everything before it). One forward pass per batch of items.
+/// Teacher-forced log-likelihood: per row, the sum over the continuation's tokens of log p(token | everything before
+/// it). Rows are right-padded into batches, exact because attention is causal; one forward pass per batch.
 /// </summary>
 internal static class AnswerLogLikelihood
 {
-    public static double[] Score(ICausalLm model, IReadOnlyList<EncodedItem> items, int batchSize)
+    public static double[] Sums(ICausalLm model, IReadOnlyList<ContinuationRow> rows, int batchSize)
     {
-        var scores = new double[items.Count];
+        var sums = new double[rows.Count];
         var vocab = model.VocabSize;
-        foreach (var batch in TokenBatch.Chunks(items.Count, batchSize))
+        foreach (var batch in TokenBatch.Chunks(rows.Count, batchSize))
         {
             var length = 0;
             for (var i = batch.Start; i < batch.End; i++)
-                length = Math.Max(length, items[i].Length);
+                length = Math.Max(length, rows[i].Length);
             var ids = new long[batch.Count * length];
             for (var i = batch.Start; i < batch.End; i++)
             {
                 var row = ids.AsSpan((i - batch.Start) * length, length);
-                TokenBatch.Copy(items[i].PromptIds, row);
-                TokenBatch.Copy(items[i].AnswerIds, row[items[i].PromptIds.Length..]);
+                TokenBatch.Copy(rows[i].Prompt, row);
+                TokenBatch.Copy(rows[i].Continuation, row[rows[i].Prompt.Length..]);
             }
             var logits = model.Forward(ids, batch.Count, length);
             for (var i = batch.Start; i < batch.End; i++)
             {
-                var item = items[i];
+                var (prompt, continuation) = rows[i];
                 var rowLogits = logits.Slice((i - batch.Start) * length * vocab, length * vocab);
                 double sum = 0;
-                for (var j = 0; j < item.AnswerIds.Length; j++)
-                {
-                    var predictingPosition = item.PromptIds.Length + j - 1;
-                    sum += LogSoftmax.At(rowLogits.Slice(predictingPosition * vocab, vocab), item.AnswerIds[j]);
-                }
-                scores[i] = sum / item.AnswerIds.Length;
+                for (var j = 0; j < continuation.Length; j++)
+                    sum += LogSoftmax.At(rowLogits.Slice((prompt.Length + j - 1) * vocab, vocab), continuation[j]);
+                sums[i] = sum;
             }
         }
-        return scores;
+        return sums;
     }
 }
