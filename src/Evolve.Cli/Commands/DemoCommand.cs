@@ -5,6 +5,7 @@ using Evolve.Demo;
 using Evolve.Onnx;
 using Evolve.Proxy;
 using Evolve.Proxy.Scoring;
+using Evolve.Proxy.Tasks;
 
 namespace Evolve.Cli.Commands;
 
@@ -25,7 +26,7 @@ internal static class DemoCommand
         {
             var zoo = ZooLayout.Locate(parse.GetValue(root));
             var proxies = parse.GetValue(split) == "search" ? zoo.SearchProxySets : zoo.HeldOutProxySets;
-            var request = new ModelScoringRequest(zoo.Models, zoo.BaseModel, zoo.Onnx, proxies, new ScoringOptions(),
+            var request = new ModelScoringRequest(zoo.Models, zoo.BaseModel, zoo.Onnx, ProxyDeclaration.ForFiles(proxies), new ScoringOptions(),
                 session.Strategy(parse), session.Settings(parse));
             var results = ModelScoring.Run(request, new Progress<string>(stderr.WriteLine));
             PrintMatrix(stdout, results, Path.GetFullPath(zoo.ZooFolder), parse.GetValue(split)!);
@@ -50,5 +51,5 @@ internal static class DemoCommand
     }
 
     private static string Percent(TaskScore score) => string.Create(CultureInfo.InvariantCulture,
-        $"{100 * score.ExactMatch.Estimate:F0} [{100 * score.ExactMatch.Low:F0}-{100 * score.ExactMatch.High:F0}]");
+        $"{100 * score.Score.Estimate:F0} [{100 * score.Score.Low:F0}-{100 * score.Score.High:F0}]");
 }

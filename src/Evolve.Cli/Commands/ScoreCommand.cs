@@ -6,10 +6,11 @@ using Evolve.Onnx;
 using Evolve.Proxy;
 using Evolve.Proxy.Scoring;
 using Evolve.Proxy.Statistics;
+using Evolve.Proxy.Tasks;
 
 namespace Evolve.Cli.Commands;
 
-/// <summary>`evolve score MODEL_DIR… --onnx GRAPH --proxy FILE…`: per-task exact match and answer log-likelihood with 95% CIs.</summary>
+/// <summary>`evolve score MODEL_DIR… --onnx GRAPH (--tasks FILE | --proxy FILE…)`: per-task scores, fitness and answer log-likelihood with 95% CIs.</summary>
 internal static class ScoreCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)
@@ -17,7 +18,15 @@ internal static class ScoreCommand
         var models = new Argument<string[]>("models") { Description = "Hugging Face model folders: the base or fine-tunes of it", Arity = ArgumentArity.OneOrMore };
         var onnx = new Option<string>("--onnx") { Description = "ONNX export of the base model", Required = true };
         var baseModel = new Option<string?>("--base") { Description = "The base model folder the graph was exported from (default: the first model)" };
-        var proxy = new Option<string[]>("--proxy") { Description = "Proxy set files (JSONL)", Required = true, Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = true };
+        var proxy = new Option<string[]>("--proxy") { Description = "Proxy set files (JSONL), scored with --metric and the other task options", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = true };
+        var tasks = new Option<string?>("--tasks") { Description = "Task file (YAML or JSON): proxy files, split and per-task metric, weight, template, stop, normalize" };
+        var heldOut = new Option<bool>("--heldout") { Description = "Score the held-out items of the task file instead of the search items" };
+        var metric = new Option<string>("--metric") { Description = "Metric of --proxy tasks: " + string.Join(", ", TaskMetrics.ByName.Keys), DefaultValueFactory = _ => "exact_match" };
+        metric.AcceptOnlyFromAmong([.. TaskMetrics.ByName.Keys]);
+        var template = new Option<string?>("--template") { Description = "Prompt template of --proxy tasks, e.g. \"Q: {prompt}\\nA:\"" };
+        var stop = new Option<string[]>("--stop") { Description = "Stop strings of --proxy tasks", AllowMultipleArgumentsPerToken = true };
+        var normalize = new Option<string[]>("--normalize") { Description = "Answer normalization of --proxy tasks: " + string.Join(", ", AnswerNormalizer.ByName.Keys), AllowMultipleArgumentsPerToken = true };
+        normalize.AcceptOnlyFromAmong([.. AnswerNormalizer.ByName.Keys]);
         var batch = new Option<int>("--batch-size") { Description = "Queries per forward pass", DefaultValueFactory = _ => 16 };
         var maxNew = new Option<int?>("--max-new-tokens") { Description = "Generation limit (default: one past the task's longest answer)" };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the bootstrap intervals", DefaultValueFactory = _ => 0 };
@@ -26,7 +35,7 @@ internal static class ScoreCommand
 
         var command = new Command("score", "Score models on proxy sets through the base's ONNX graph: exact match and answer log-likelihood with 95% CIs.");
         command.Arguments.Add(models);
-        foreach (var option in new Option[] { onnx, baseModel, proxy, batch, maxNew, seed, json })
+        foreach (var option in new Option[] { onnx, baseModel, proxy, tasks, heldOut, metric, template, stop, normalize, batch, maxNew, seed, json })
             command.Options.Add(option);
         session.AddTo(command);
         command.SetAction(parse =>
@@ -36,10 +45,17 @@ internal static class ScoreCommand
                 modelPaths,
                 parse.GetValue(baseModel) ?? modelPaths[0],
                 parse.GetValue(onnx)!,
-                parse.GetValue(proxy)!,
+                Declaration(parse.GetValue(tasks), parse.GetValue(proxy), new TaskSettings
+                {
+                    Metric = TaskMetrics.ByName[parse.GetValue(metric)!],
+                    Template = parse.GetValue(template)?.Replace("\\n", "\n", StringComparison.Ordinal) ?? TaskSettings.PromptPlaceholder,
+                    Stop = parse.GetValue(stop)?.Select(s => s.Replace("\\n", "\n", StringComparison.Ordinal)).ToArray() ?? [],
+                    Normalize = (parse.GetValue(normalize) ?? []).Aggregate(AnswerNormalization.None, (all, n) => all | AnswerNormalizer.ByName[n]),
+                }),
                 new ScoringOptions(parse.GetValue(batch), parse.GetValue(maxNew), parse.GetValue(seed)),
                 session.Strategy(parse),
-                session.Settings(parse));
+                session.Settings(parse),
+                parse.GetValue(heldOut));
             var results = ModelScoring.Run(request, new Progress<string>(stderr.WriteLine));
             if (parse.GetValue(json))
                 stdout.WriteLine(JsonSerializer.Serialize(results.Select(ToJson), new JsonSerializerOptions { WriteIndented = true }));
@@ -50,13 +66,25 @@ internal static class ScoreCommand
         return command;
     }
 
+    private static ProxyDeclaration Declaration(string? tasksFile, string[]? proxyFiles, TaskSettings settings)
+    {
+        if (tasksFile is not null)
+            return proxyFiles is { Length: > 0 }
+                ? throw new TaskSettingsException("option --proxy", "give either --tasks or --proxy, not both", "list the proxy files in the task file's \"files\"")
+                : ProxyDeclarationReader.Load(tasksFile);
+        return proxyFiles is { Length: > 0 }
+            ? ProxyDeclaration.ForFiles(proxyFiles, settings)
+            : throw new TaskSettingsException("option --tasks", "no proxy items: give --tasks FILE or --proxy FILE…");
+    }
+
     private static void PrintTables(TextWriter stdout, IReadOnlyList<ModelScores> results)
     {
         foreach (var model in results)
         {
             stdout.WriteLine(model.Model);
-            var rows = model.Tasks.Select(t => new[] { t.Task, t.Items.Count.ToString(CultureInfo.InvariantCulture), Format(t.ExactMatch), Format(t.LogLikelihood) }).ToList();
-            TextTable.Print(stdout, ["task", "n", "exact match [95% CI]", "answer log-likelihood [95% CI]"], rows);
+            var rows = model.Tasks.Select(t => new[] { t.Task, t.Metric.Name(), t.Weight.ToString("G4", CultureInfo.InvariantCulture), t.Items.Count.ToString(CultureInfo.InvariantCulture), Format(t.Score), Format(t.LogLikelihood) }).ToList();
+            rows.Add(["fitness", "weighted mean", "", model.Fitness.Count.ToString(CultureInfo.InvariantCulture), Format(model.Fitness), ""]);
+            TextTable.Print(stdout, ["task", "metric", "weight", "n", "score [95% CI]", "answer log-likelihood [95% CI]"], rows);
             stdout.WriteLine();
         }
     }
@@ -67,13 +95,16 @@ internal static class ScoreCommand
     private static object ToJson(ModelScores model) => new
     {
         model = model.Model,
+        fitness = Interval(model.Fitness),
         tasks = model.Tasks.Select(t => new
         {
             task = t.Task,
             n = t.Items.Count,
-            exact_match = Interval(t.ExactMatch),
+            metric = t.Metric.Name(),
+            weight = t.Weight,
+            score = Interval(t.Score),
             log_likelihood = Interval(t.LogLikelihood),
-            items = t.Items.Select(i => new { id = i.Id, exact = i.Exact, log_likelihood = i.LogLikelihood, generated = i.Generated }),
+            items = t.Items.Select(i => new { id = i.Id, score = i.Score, log_likelihood = i.LogLikelihood, generated = i.Generated }),
         }),
     };
 

@@ -1,6 +1,8 @@
 using Evolve.Checkpoints;
 using Evolve.Onnx;
 using Evolve.Proxy.Scoring;
+using Evolve.Proxy.Statistics;
+using Evolve.Proxy.Tasks;
 
 namespace Evolve.Proxy;
 
@@ -9,13 +11,14 @@ internal sealed record ModelScoringRequest(
     IReadOnlyList<string> Models,
     string BaseModel,
     string Onnx,
-    IReadOnlyList<string> ProxyFiles,
+    ProxyDeclaration Proxy,
     ScoringOptions Options,
     ScoringStrategy Strategy,
-    OrtSessionSettings Session);
+    OrtSessionSettings Session,
+    bool HeldOut = false);
 
-/// <summary>One model's scores on every task.</summary>
-internal sealed record ModelScores(string Model, IReadOnlyList<TaskScore> Tasks);
+/// <summary>One model's scores on every task and its fitness (the weighted mean over tasks, with its interval).</summary>
+internal sealed record ModelScores(string Model, IReadOnlyList<TaskScore> Tasks, Interval Fitness);
 
 /// <summary>
 /// Scores several fine-tunes of one base on proxy sets: the graph is bound to the base once, items are tokenized
@@ -25,19 +28,23 @@ internal static class ModelScoring
 {
     public static IReadOnlyList<ModelScores> Run(ModelScoringRequest request, IProgress<string>? progress = null)
     {
-        var items = request.ProxyFiles.SelectMany(ProxySetReader.Read).ToArray();
+        var (search, heldOut) = request.Proxy.ReadItems();
+        var items = request.HeldOut ? heldOut : search;
+        if (items.Count == 0)
+            throw new TaskSettingsException("the proxy block", "the held-out split is empty", "give heldout_files or a split");
         using var baseModel = HfModelFolder.Open(request.BaseModel);
         var codec = TokenizerCodec.ForModel(baseModel);
         using var scorer = CheckpointScorer.Create(request.Onnx, baseModel.Weights, request.Strategy, request.Session);
         scorer.CheckTokenizer(codec, codec.Tokenizer.File);
-        var proxy = new ProxyScorer(codec, items, request.Options);
+        var proxy = new ProxyScorer(codec, items, request.Options, request.Proxy.SettingsOf, ModelContext.FromConfig(baseModel));
         var results = new List<ModelScores>();
         foreach (var path in request.Models)
         {
             using var model = HfModelFolder.Open(path);
             var started = System.Diagnostics.Stopwatch.StartNew();
-            results.Add(new ModelScores(path, scorer.Score(model.Weights, proxy)));
-            progress?.Report($"scored {path}: {items.Length} items in {started.Elapsed.TotalSeconds:F1} s");
+            var tasks = scorer.Score(model.Weights, proxy);
+            results.Add(new ModelScores(path, tasks, Fitness.Of(tasks, request.Options.Seed)));
+            progress?.Report($"scored {path}: {items.Count} items in {started.Elapsed.TotalSeconds:F1} s");
         }
         return results;
     }

@@ -9,7 +9,7 @@ namespace Evolve.Tests.Proxy;
 /// </summary>
 public class ScoringMathTests
 {
-    private sealed class BigramLm(float[,] table) : ICausalLm
+    internal sealed class BigramLm(float[,] table) : ICausalLm
     {
         public int VocabSize => table.GetLength(1);
         public int Calls { get; private set; }
@@ -25,7 +25,7 @@ public class ScoringMathTests
         }
     }
 
-    private sealed class CharCodec : ITokenCodec
+    internal sealed class CharCodec : ITokenCodec
     {
         public int EosId => 2;
         public int VocabSize => 5;
@@ -35,7 +35,7 @@ public class ScoringMathTests
     }
 
     // Row = previous token. After bos: 'a' most likely; after 'a': 'b'; after 'b': eos.
-    private static readonly float[,] Table =
+    internal static readonly float[,] Table =
     {
         { 0, 0, 0, 0, 0 },
         { 0, 0, 0, 2, 1 },
@@ -56,9 +56,9 @@ public class ScoringMathTests
             return Table[row, token] - Math.Log(z);
         }
         var expected = (LogP(1, 3) + LogP(3, 4) + LogP(4, 2)) / 3;
-        var items = new[] { EncodedItem.Encode(Item("x", "", "ab"), new CharCodec()) };
-        var actual = AnswerLogLikelihood.Score(new BigramLm(Table), items, batchSize: 4);
-        Assert.Equal(expected, actual[0], 12);
+        var item = EncodedItem.Encode(Item("x", "", "ab"), new CharCodec());
+        var actual = AnswerLogLikelihood.Sums(new BigramLm(Table), [new ContinuationRow(item.PromptIds, item.AnswerIds)], batchSize: 4);
+        Assert.Equal(expected, actual[0] / 3, 12);
     }
 
     [Fact]
@@ -80,9 +80,9 @@ public class ScoringMathTests
         TaskScore Run(int batch) => new ProxyScorer(new CharCodec(), items, new ScoringOptions(BatchSize: batch)).Score(new BigramLm(Table)).Single();
         var one = Run(1);
         var three = Run(3);
-        Assert.Equal(one.Items.Select(i => (i.Exact, i.LogLikelihood, i.Generated)), three.Items.Select(i => (i.Exact, i.LogLikelihood, i.Generated)));
+        Assert.Equal(one.Items.Select(i => (i.Score, i.LogLikelihood, i.Generated)), three.Items.Select(i => (i.Score, i.LogLikelihood, i.Generated)));
         // Items 1, 3 and 4 are what greedy decoding produces; item 2 ("b" then "a") is not.
-        Assert.Equal(new[] { true, false, true, true }, one.Items.Select(i => i.Exact));
-        Assert.Equal(0.75, one.ExactMatch.Estimate);
+        Assert.Equal(new[] { 1.0, 0, 1, 1 }, one.Items.Select(i => i.Score));
+        Assert.Equal(0.75, one.Score.Estimate);
     }
 }

@@ -26,13 +26,14 @@ internal sealed record EncodedItem(ProxyItem Item, TaskSettings Settings, int[] 
         if (settings.Metric == TaskMetric.Regex)
             CheckPattern(item);
         var prompt = codec.Encode(settings.FormatPrompt(item.Prompt), addSpecialTokens: true);
-        var answer = codec.Encode(item.ReferenceAnswer, addSpecialTokens: false);
+        // A regex reference is a pattern, not text the model could say: it has no answer log-likelihood.
+        int[] answer = settings.Metric == TaskMetric.Regex ? [] : [.. codec.Encode(item.ReferenceAnswer, addSpecialTokens: false), codec.EosId];
         var choices = settings.Metric.NeedsChoices()
             ? item.Choices!.Select(c => codec.Encode(settings.ChoiceDelimiter + c, addSpecialTokens: false)).ToArray()
             : [];
         if (choices.Any(c => c.Length == 0))
             throw new ProxySetException(item.Source, "a choice encodes to no tokens", "give every choice some text");
-        return new EncodedItem(item, settings, prompt, [.. answer, codec.EosId], choices);
+        return new EncodedItem(item, settings, prompt, answer, choices);
     }
 
     private static void CheckPattern(ProxyItem item)

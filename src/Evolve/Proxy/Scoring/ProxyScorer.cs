@@ -47,7 +47,7 @@ internal sealed class ProxyScorer
     /// </summary>
     private static int[] MaxNewTokens(EncodedItem[] items, int? limit)
     {
-        var longest = items.GroupBy(i => i.Item.Task).ToDictionary(g => g.Key, g => g.Max(i => i.AnswerIds.Length));
+        var longest = items.GroupBy(i => i.Item.Task).ToDictionary(g => g.Key, g => g.Max(i => Math.Max(1, i.AnswerIds.Length)));
         return items.Select(i => limit ?? i.Settings.MaxNewTokens
             ?? (i.Settings.Metric == TaskMetric.ExactMatch ? longest[i.Item.Task] : OpenEndedMaxNewTokens)).ToArray();
     }
@@ -64,7 +64,7 @@ internal sealed class ProxyScorer
         {
             var item = _items[indices[k]];
             answerRow[k] = rows.Count;
-            if (!item.Settings.Metric.NeedsChoices())
+            if (!item.Settings.Metric.NeedsChoices() && item.AnswerIds.Length > 0)
                 rows.Add(new ContinuationRow(item.PromptIds, item.AnswerIds));
             firstChoiceRow[k] = rows.Count;
             foreach (var choice in item.ChoiceIds)
@@ -96,7 +96,7 @@ internal sealed class ProxyScorer
             }
             else
             {
-                logLikelihood = sums[answerRow[k]] / encoded.AnswerIds.Length;
+                logLikelihood = encoded.AnswerIds.Length == 0 ? double.NaN : sums[answerRow[k]] / encoded.AnswerIds.Length;
                 score = metric == TaskMetric.LogLikelihood ? logLikelihood : encoded.Settings.Judge(texts[k]!, item.ReferenceAnswer);
             }
             scores[k] = new ItemScore(item.Id, item.Task, score, logLikelihood, texts[k]);
