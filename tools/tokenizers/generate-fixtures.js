@@ -131,6 +131,33 @@ function writeFixture(file, name, cases, extra) {
   console.log(`${file}: ${cases.length} cases`);
 }
 
+// Arbitrary id sequences, as a model may generate them: byte tokens cut mid-character, specials anywhere, ids
+// past the vocabulary (which decoding skips).
+const RANDOM_DECODES = 120;
+
+async function randomDecodes(tokenizer, seed) {
+  const r = rng(seed);
+  const size = tokenizer.getVocabSize(true);
+  const cases = [];
+  for (let i = 0; i < RANDOM_DECODES; i++) {
+    const n = Math.floor(r() * 12);
+    const ids = [];
+    for (let j = 0; j < n; j++) {
+      const x = r();
+      ids.push(x < 0.05 ? size + Math.floor(r() * 10) : x < 0.35 ? Math.floor(r() * Math.min(size, 300)) : Math.floor(r() * size));
+    }
+    cases.push({ ids, decoded: await tokenizer.decode(ids, false), decoded_skip_special: await tokenizer.decode(ids, true) });
+  }
+  return cases;
+}
+
+function writeDecodeFixture(file, name, cases) {
+  const header = `{"tokenizer": ${JSON.stringify(name)}, "library": ${JSON.stringify(LIBRARY)}, "cases": [\n`;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, header + cases.map((c) => JSON.stringify(c)).join(',\n') + '\n]}\n');
+  console.log(`${file}: ${cases.length} decodes`);
+}
+
 /// A variant's tokenizer.json: the base with top-level components replaced and model fields merged in.
 function buildVariant(baseFile, replace) {
   const json = JSON.parse(fs.readFileSync(baseFile, 'utf8'));
@@ -154,8 +181,10 @@ async function main() {
   let seed = 20241122;
   for (const [name, specials] of Object.entries(specialsByTokenizer)) {
     const tokenizer = Tokenizer.fromFile(files[name]);
-    const texts = [...new Set([...handWritten(specials), ...randomCases(specials, RANDOM_CASES, seed++)])];
+    const textSeed = seed++;
+    const texts = [...new Set([...handWritten(specials), ...randomCases(specials, RANDOM_CASES, textSeed)])];
     writeFixture(path.join(OUT_DIR, `${name}.json`), name, await referenceCases(tokenizer, texts, false), '');
+    writeDecodeFixture(path.join(OUT_DIR, 'decode', `${name}.json`), name, await randomDecodes(tokenizer, textSeed + 1000000));
   }
 
   const { variants } = JSON.parse(fs.readFileSync(path.join(OUT_DIR, 'variants.json'), 'utf8'));

@@ -8,7 +8,7 @@ internal static class TokenizeCommand
 {
     public static Command Create(TextWriter stdout)
     {
-        var tokenizerOption = new Option<FileInfo>("--tokenizer") { Description = "A Hugging Face tokenizer.json.", Required = true };
+        var tokenizerOption = new Option<FileInfo>("--tokenizer") { Description = "A Hugging Face tokenizer.json, or the model folder holding it.", Required = true };
         var noSpecialOption = new Option<bool>("--no-special")
         {
             Description = "Encode without the post-processor's special tokens; with --decode, skip special tokens.",

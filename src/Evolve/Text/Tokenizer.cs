@@ -41,6 +41,7 @@ public sealed class Tokenizer
         _postProcessor = postProcessor;
         _decoder = decoder;
         (_addedById, _addedByContent) = NumberAddedTokens(addedTokens, model);
+        VocabularySize = Math.Max(model.VocabularySize, _addedById.Count == 0 ? 0 : _addedById.Keys.Max() + 1);
         // Special tokens are searched before the others, as in the reference.
         var searchOrder = _addedByContent.Values.OrderBy(t => t.Special ? 0 : 1).ToList();
         _rawMatcher = new AddedTokenMatcher(searchOrder.Where(t => !t.Normalized).Select(t => (t.Content, t)));
@@ -54,9 +55,11 @@ public sealed class Tokenizer
     internal ITokenizerModel Model => _model;
 
     /// <summary>One past the largest id of the model or of an added token.</summary>
-    public int VocabularySize => Math.Max(_model.VocabularySize, _addedById.Count == 0 ? 0 : _addedById.Keys.Max() + 1);
+    public int VocabularySize { get; }
 
-    public static Tokenizer Load(string path) => TokenizerJsonReader.Read(path);
+    /// <param name="path">A tokenizer.json, or a model folder holding one.</param>
+    public static Tokenizer Load(string path) =>
+        TokenizerJsonReader.Read(Directory.Exists(path) ? Path.Combine(path, "tokenizer.json") : path);
 
     /// <summary>The ids of <paramref name="text"/>; with <paramref name="addSpecialTokens"/> the post-processor's
     /// special tokens (e.g. BOS) are added.</summary>

@@ -25,7 +25,8 @@ internal sealed class TokenizerJsonReader
     public static Tokenizer Read(string path)
     {
         if (!System.IO.File.Exists(path))
-            throw new TokenizerFormatException(path, null, "file not found", "Pass the path of a Hugging Face tokenizer.json");
+            throw new TokenizerFormatException(path, null, "file not found",
+                "Pass the path of a Hugging Face tokenizer.json, or of the model folder holding it");
         JsonDocument document;
         try
         {

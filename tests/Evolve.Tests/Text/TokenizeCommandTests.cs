@@ -46,7 +46,15 @@ public sealed class TokenizeCommandTests
         var missing = Path.Combine(RepoPaths.NewTempDir("tokenize"), "tokenizer.json");
         var (code, _, error) = Run("tokenize", "--tokenizer", missing, "hi");
         Assert.Equal(CliApp.BadInput, code);
-        Assert.Equal($"error: {missing}: file not found. Pass the path of a Hugging Face tokenizer.json\n", error);
+        Assert.Equal($"error: {missing}: file not found. Pass the path of a Hugging Face tokenizer.json, or of the model folder holding it\n", error);
+    }
+
+    [Fact]
+    public void A_model_folder_stands_for_its_tokenizer_json()
+    {
+        var (code, output, _) = Run("tokenize", "--tokenizer", Path.GetDirectoryName(TokenizerFiles.Llama2)!, "--no-special", "Hello world!");
+        Assert.Equal(CliApp.Ok, code);
+        Assert.Equal("[15043,3186,29991]\n", output);
     }
 
     [Fact]

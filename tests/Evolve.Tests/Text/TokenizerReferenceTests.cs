@@ -19,6 +19,34 @@ public sealed class TokenizerReferenceTests
         AssertMatches(TokenizerFiles.Load(name), fixture);
     }
 
+    /// <summary>Arbitrary id sequences, as generation produces them: bytes cut mid-character, specials anywhere,
+    /// ids past the vocabulary.</summary>
+    [Theory]
+    [InlineData("gpt2")]
+    [InlineData("llama2")]
+    [InlineData("llama3")]
+    [InlineData("char-level")]
+    public void Decodes_of_arbitrary_ids_equal_the_reference_library(string name)
+    {
+        var tokenizer = TokenizerFiles.Load(name);
+        var path = Path.Combine(RepoPaths.Fixtures, "tokenizers", "decode", name + ".json");
+        var cases = JsonNode.Parse(File.ReadAllText(path))!["cases"]!.AsArray();
+        Assert.True(cases.Count >= 100, $"{name}: only {cases.Count} decode cases");
+        var failures = new List<string>();
+        foreach (var c in cases)
+        {
+            var ids = c!["ids"]!.AsArray().Select(i => i!.GetValue<int>()).ToArray();
+            foreach (var (field, skip) in new[] { ("decoded", false), ("decoded_skip_special", true) })
+            {
+                var expected = c[field]!.GetValue<string>();
+                var actual = tokenizer.Decode(ids, skip);
+                if (expected != actual)
+                    failures.Add($"{field} of {JsonSerializer.Serialize(ids)}: expected {JsonSerializer.Serialize(expected)}, got {JsonSerializer.Serialize(actual)}");
+            }
+        }
+        Assert.True(failures.Count == 0, $"{name}: {failures.Count} mismatches\n" + string.Join("\n", failures.Take(15)));
+    }
+
     public static TheoryData<string> VariantNames =>
         new(Variants().Select(v => v["name"]!.GetValue<string>()));
 
