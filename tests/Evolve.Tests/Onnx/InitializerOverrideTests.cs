@@ -46,6 +46,40 @@ public class InitializerOverrideTests
     }
 
     [Fact]
+    public void Session_config_entries_reach_ort()
+    {
+        // session.disable_prepacking=1 makes ORT's MatMul read our override buffer at every Run instead of a packed
+        // copy made at creation (ort-binding.md §5), so a later in-place change shows only with the entry set.
+        var graph = OnnxModel.Load(OnnxAssets.Gpt2);
+        var head = graph.GetInitializer("onnx::MatMul_1400");
+        float[] LogitsAfterDoublingInPlace(OrtSessionSettings settings)
+        {
+            using var buffer = NativeBuffer.CopyOf(graph.ReadBytes(head).Span);
+            var overrides = new InitializerOverrides(graph);
+            overrides.Add(head.Name, buffer, TensorElementType.Float, head.Dims);
+            using var session = OrtSession.FromFile(graph.Path, settings, overrides);
+            var values = buffer.AsSpan<float>();
+            for (var i = 0; i < values.Length; i++) values[i] *= 2;
+            return OrtBindingTests.RunLogits(session, OnnxAssets.Tokens, out _);
+        }
+        float[] baseline;
+        using (var session = OrtSession.FromFile(graph.Path, OrtSessionSettings.Default with { IntraOpThreads = 1 }))
+            baseline = OrtBindingTests.RunLogits(session, OnnxAssets.Tokens, out _);
+
+        var packed = LogitsAfterDoublingInPlace(OrtSessionSettings.Default with { IntraOpThreads = 1 });
+        var unpacked = LogitsAfterDoublingInPlace(OrtSessionSettings.Default with
+        {
+            IntraOpThreads = 1,
+            ConfigEntries = new Dictionary<string, string> { ["session.disable_prepacking"] = "1" },
+        });
+        for (var i = 0; i < baseline.Length; i++)
+        {
+            Assert.True(Math.Abs(packed[i] - baseline[i]) <= 1e-5f, $"{i}: packed {packed[i]} vs {baseline[i]}");
+            Assert.True(Math.Abs(unpacked[i] - 2 * baseline[i]) <= 1e-5f, $"{i}: unpacked {unpacked[i]} vs 2 x {baseline[i]}");
+        }
+    }
+
+    [Fact]
     public void Guard_rejects_an_unknown_name()
     {
         var graph = OnnxModel.Load(OnnxAssets.Llama);

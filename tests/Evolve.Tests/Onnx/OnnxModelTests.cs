@@ -52,6 +52,28 @@ public class OnnxModelTests
     }
 
     [Fact]
+    public void Reads_initializers_stored_in_typed_fields()
+    {
+        var graph = new GraphProto { Name = "typed" };
+        graph.Initializer.Add(new TensorProto { Name = "f32", DataType = (int)TensorElementType.Float, Dims = { 2, 2 }, FloatData = { 1.5f, -2f, 0.25f, 8f } });
+        // float16 travels in int32_data as its bit pattern: 0x3C00 = 1.0, 0xC000 = -2.0, 0x3555 ~ 0.33325
+        graph.Initializer.Add(new TensorProto { Name = "f16", DataType = (int)TensorElementType.Float16, Dims = { 3 }, Int32Data = { 0x3C00, 0xC000, 0x3555 } });
+        graph.Initializer.Add(new TensorProto { Name = "i64", DataType = (int)TensorElementType.Int64, Dims = { 2 }, Int64Data = { -7, 1L << 40 } });
+        graph.Initializer.Add(new TensorProto { Name = "short", DataType = (int)TensorElementType.Float, Dims = { 3 }, FloatData = { 1f } });
+        var path = Path.Combine(RepoPaths.NewTempDir("onnx-typed"), "typed.onnx");
+        File.WriteAllBytes(path, new ModelProto { IrVersion = 8, Graph = graph }.ToByteArray());
+
+        var model = OnnxModel.Load(path);
+        Assert.Equal(InitializerStorage.TypedField, model.GetInitializer("f32").Storage);
+        Assert.Equal([1.5f, -2f, 0.25f, 8f], model.ReadFloat32(model.GetInitializer("f32")));
+        Assert.Equal([1f, -2f, 0.33325195f], model.ReadFloat32(model.GetInitializer("f16")));
+        Assert.Equal([-7L, 1L << 40], MemoryMarshal.Cast<byte, long>(model.ReadBytes(model.GetInitializer("i64")).Span).ToArray());
+        var e = Assert.Throws<OnnxModelException>(() => model.ReadBytes(model.GetInitializer("short")));
+        Assert.Equal($"{path}: initializer 'short'", e.Location);
+        Assert.Contains("holds 1 values, but short: float32[3] needs 3", e.Message);
+    }
+
+    [Fact]
     public void A_missing_external_data_file_is_a_located_error()
     {
         var dir = RepoPaths.NewTempDir("onnx-ext");
