@@ -3,10 +3,11 @@ using Evolve.Checkpoints;
 namespace Evolve.Merging.Lora;
 
 /// <summary>
-/// A base model with a LoRA adapter applied, read like any model (mergekit's <c>model+adapter</c>): each targeted
-/// weight is materialized as W + (alpha/r)·B·A in float32 when read; other tensors pass through.
+/// A base model with a sum of LoRA adapters applied (<c>model+adapter1+adapter2</c>), read like any model: each
+/// targeted weight is materialized as W + B·A of the summed <see cref="FactoredAdapter"/> in float32 when read;
+/// other tensors pass through.
 /// </summary>
-internal sealed class LoraAppliedSource(ITensorSource baseModel, LoraAdapter adapter) : ITensorSource
+internal sealed class FactoredAdapterSource(ITensorSource baseModel, FactoredAdapter adapter) : ITensorSource
 {
     public string Location { get; } = $"{baseModel.Location}+{adapter.Location}";
 
