@@ -6,7 +6,7 @@ namespace Evolve.Merging.Lora;
 /// PEFT LoRA adapters kept in factored form for merging in adapter space: per target weight the update s·B·A
 /// (s from <see cref="LoraConfig"/>: alpha/r, alpha/√r with rsLoRA, per-module patterns). <see cref="WeightedSum"/>
 /// concatenates factors along the rank, so Σⱼ wⱼ·sⱼ·Bⱼ·Aⱼ is again one B·A and nothing full-size exists until a
-/// weight is read. A single adapter applied as is goes through <see cref="Checkpoints.LoraAdapter"/>, which also
+/// weight is read. A single adapter applied as is goes through <see cref="Checkpoints.LoraFoldedModel"/>, which also
 /// handles fan_in_fan_out layers, embeddings and modules_to_save; adapter-space sums take plain linear LoRA only.
 /// </summary>
 internal sealed class FactoredAdapter
@@ -27,9 +27,9 @@ internal sealed class FactoredAdapter
     public static FactoredAdapter Load(string folder)
     {
         var configPath = Path.Combine(folder, LoraConfig.FileName);
-        var weightsPath = Path.Combine(folder, Checkpoints.LoraAdapter.WeightsFileName);
+        var weightsPath = Path.Combine(folder, Checkpoints.LoraFoldedModel.WeightsFileName);
         if (!File.Exists(configPath) || !File.Exists(weightsPath))
-            throw new LoraException(folder, $"is not a PEFT LoRA adapter folder (needs {LoraConfig.FileName} and {Checkpoints.LoraAdapter.WeightsFileName})",
+            throw new LoraException(folder, $"is not a PEFT LoRA adapter folder (needs {LoraConfig.FileName} and {Checkpoints.LoraFoldedModel.WeightsFileName})",
                 "Point model+ADAPTER at the folder PEFT's save_pretrained wrote");
         var config = LoraConfig.Read(configPath);
         if (config.FanInFanOut)

@@ -7,7 +7,7 @@ namespace Evolve.Merging.Planning;
 /// <summary>
 /// Finds and opens the models a recipe names: local Hugging Face folders, relative paths resolved against the
 /// recipe's folder first and the working directory second; <c>model+adapter</c> applies a PEFT adapter
-/// (<see cref="LoraAdapter"/>), <c>model+adapter1+adapter2…</c> their sum, formed in adapter space. Hub ids are not downloaded: a name that is no local folder is an error.
+/// (<see cref="LoraFoldedModel"/>), <c>model+adapter1+adapter2…</c> their sum, formed in adapter space. Hub ids are not downloaded: a name that is no local folder is an error.
 /// </summary>
 internal sealed class ModelLocator(string? recipeFolder) : IDisposable
 {
@@ -31,7 +31,7 @@ internal sealed class ModelLocator(string? recipeFolder) : IDisposable
         _folders[reference] = folder;
         if (reference.Lora is null) return new Borrowed(folder.Weights);
         var adapters = reference.Lora.Split('+');
-        if (adapters.Length == 1) return LoraAdapter.Apply(new Borrowed(folder.Weights), Resolve(adapters[0], reference));
+        if (adapters.Length == 1) return LoraFoldedModel.Apply(new Borrowed(folder.Weights), Resolve(adapters[0], reference));
         var sum = FactoredAdapter.WeightedSum(adapters.Select(a => (FactoredAdapter.Load(Resolve(a, reference)), 1.0)).ToArray());
         var applied = new FactoredAdapterSource(new Borrowed(folder.Weights), sum);
         applied.Validate();
