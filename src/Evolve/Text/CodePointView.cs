@@ -23,6 +23,8 @@ internal sealed class CodePointView
     /// <summary>The text the regex runs on: the original when it has no surrogate pairs.</summary>
     public string Text { get; }
 
+    public static CodePointView Unchanged(string text) => new(text, null);
+
     public static CodePointView Of(string text)
     {
         var first = text.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF');

@@ -19,7 +19,8 @@ internal static class Splitter
             return;
         var segments = new List<Segment>();
         var previous = 0;
-        var view = CodePointView.Of(text);
+        // A pattern that spells out characters beyond the BMP must see them as the surrogates it holds.
+        var view = regex.ToString().AsSpan().ContainsAnyInRange('\uD800', '\uDFFF') ? CodePointView.Unchanged(text) : CodePointView.Of(text);
         foreach (var match in regex.EnumerateMatches(view.Text))
         {
             var start = view.Original(match.Index);
