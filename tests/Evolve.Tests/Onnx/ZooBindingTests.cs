@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Evolve.Checkpoints;
 using Evolve.Onnx;
 
@@ -54,6 +55,37 @@ public class ZooBindingTests
         Assert.True(MaxDifference(original, baseB) <= 1e-5f, $"session per set vs the graph: {MaxDifference(original, baseB)}");
         Assert.True(MaxDifference(tunedA, tunedB) <= 1e-5f, $"fine-tune, strategies: {MaxDifference(tunedA, tunedB)}");
         Assert.True(MaxDifference(baseA, tunedA) > 1e-2f, "the fine-tune must move the logits");
+    }
+
+    [ZooFact]
+    public void Both_strategies_reproduce_torchs_reference_logits_of_the_base()
+    {
+        var reference = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Zoo, "onnx", "reference-logits.json"))).RootElement;
+        var graph = OnnxModel.Load(ZooFactAttribute.Model);
+        using var folder = HfModelFolder.Open(ZooFactAttribute.Base);
+        var binding = WeightBinding.Create(graph, folder.Weights);
+        using var weights = binding.Convert(folder.Weights);
+        foreach (var strategy in Enum.GetValues<ScoringStrategy>())
+        {
+            using var scoring = ScoringSession.Create(binding, strategy, Settings);
+            foreach (var item in reference.GetProperty("cases").EnumerateArray())
+            {
+                var ids = item.GetProperty("input_ids").EnumerateArray().Select(v => v.GetInt64()).ToArray();
+                var logits = Score(scoring, weights, [ids]);
+                var vocabulary = logits.Length / ids.Length;
+                var last = logits.AsSpan((ids.Length - 1) * vocabulary, vocabulary);
+                var first5 = item.GetProperty("last_position_first5").EnumerateArray().Select(v => v.GetSingle()).ToArray();
+                var last5 = item.GetProperty("last_position_last5").EnumerateArray().Select(v => v.GetSingle()).ToArray();
+                for (var i = 0; i < 5; i++)
+                {
+                    Assert.True(Math.Abs(first5[i] - last[i]) <= 1e-4f, $"{strategy} {item.GetProperty("prompt")}: logit {i}");
+                    Assert.True(Math.Abs(last5[i] - last[vocabulary - 5 + i]) <= 1e-4f, $"{strategy} {item.GetProperty("prompt")}: logit {vocabulary - 5 + i}");
+                }
+                var argmax = Enumerable.Range(0, ids.Length)
+                    .Select(p => (long)System.Numerics.Tensors.TensorPrimitives.IndexOfMax(logits.AsSpan(p * vocabulary, vocabulary))).ToArray();
+                Assert.Equal(item.GetProperty("argmax_per_position").EnumerateArray().Select(v => v.GetInt64()), argmax);
+            }
+        }
     }
 
     /// <summary>Two rows of character-level ids well inside the zoo's vocabulary.</summary>
