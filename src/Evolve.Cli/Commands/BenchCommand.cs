@@ -9,6 +9,7 @@ internal static class BenchCommand
     {
         var command = new Command("bench", "Measure an area's throughput against a baseline measured in the same run.");
         command.Subcommands.Add(BenchLoadCommand.Create(stdout));
+        command.Subcommands.Add(BenchMergeCommand.Create(stdout));
         command.Subcommands.Add(BenchOrtCommand.Create(stdout));
         command.Subcommands.Add(BenchTokenizeCommand.Create(stdout));
         return command;

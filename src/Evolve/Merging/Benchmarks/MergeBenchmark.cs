@@ -1,0 +1,184 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Numerics;
+using System.Runtime.InteropServices;
+using Evolve.Checkpoints;
+using Evolve.Merging.Execution;
+using Evolve.Merging.Output;
+using Evolve.Merging.Planning;
+using Evolve.Merging.Recipes;
+
+namespace Evolve.Merging.Benchmarks;
+
+/// <summary>Throughput of one method against the bandwidth baseline of the same run.</summary>
+internal sealed record MethodThroughput(string Method, double Seconds, double GBps, double RatioToBandwidth);
+
+internal sealed record MergeBenchmarkResult(
+    long ModelBytes, int Models, int Layers, int Threads, double BandwidthGBps, IReadOnlyList<MethodThroughput> Methods,
+    double DiskMergeSeconds, long PeakRssBytes, long PeakAnonymousRssBytes, long PeakWorkingBytes,
+    double FullMergeSeconds, double IncrementalSeconds, int IncrementalComputed, int IncrementalReused)
+{
+    public double PeakRssRatio => PeakRssBytes / (double)ModelBytes;
+    public double PeakAnonymousRssRatio => PeakAnonymousRssBytes / (double)ModelBytes;
+    public double IncrementalRatio => IncrementalSeconds / FullMergeSeconds;
+}
+
+/// <summary>
+/// <c>evolve bench merge</c>: merges 3 synthetic Llama-7B-shaped BF16 models (2 layers, ≈0.4 B parameters each) and
+/// reports GB/s of input read for linear, task_arithmetic, ties and dare_ties, each as a ratio of the bandwidth
+/// measured in the same run by a SIMD read-modify-write over the same bytes (three inputs read, one written);
+/// the peak RSS of a merge written to disk relative to one input model's size; and an incremental re-merge after
+/// one layer's parameters change, as a ratio of the full merge.
+/// </summary>
+internal static class MergeBenchmark
+{
+    public static MergeBenchmarkResult Run(int layers, int threads, int repetitions, string? workFolder, IProgress<string>? progress,
+        int hidden = 4096, int intermediate = 11008)
+    {
+        var root = Path.Combine(workFolder ?? Path.GetTempPath(), $"evolve-bench-merge-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(root);
+        try
+        {
+            var paths = Enumerable.Range(0, 3).Select(m => Path.Combine(root, $"model{m}")).ToArray();
+            long modelBytes = 0;
+            for (int m = 0; m < 3; m++)
+            {
+                progress?.Report($"writing synthetic model {m + 1}/3");
+                modelBytes = SyntheticCheckpoint.Write(paths[m], m, layers, hidden, intermediate);
+            }
+            var folders = paths.Select(HfModelFolder.Open).ToArray();
+            try
+            {
+                using var models = ModelSet.Borrow(paths.Select((p, i) => (new ModelReference(p), folders[i].Weights)));
+                progress?.Report("measuring bandwidth (SIMD read-modify-write over the same bytes)");
+                Bandwidth(folders, threads);
+                var bandwidth = Median(repetitions, () => Bandwidth(folders, threads));
+                double inputBytes = 3.0 * modelBytes;
+                double bandwidthGBps = inputBytes / 1e9 / bandwidth;
+
+                var methods = new List<MethodThroughput>();
+                foreach (var (name, yaml) in Recipes(paths))
+                {
+                    progress?.Report($"merging with {name}");
+                    var plan = MergePlanner.Plan(RecipeYaml.Parse(yaml), models, seed: 1);
+                    var seconds = Median(repetitions, () => Consume(plan, threads));
+                    var gbps = plan.InputBytes() / 1e9 / seconds;
+                    methods.Add(new MethodThroughput(name, seconds, gbps, gbps / bandwidthGBps));
+                }
+
+                progress?.Report("merging to disk while sampling RSS");
+                var (diskSeconds, peakRss, peakAnon, working) = DiskMerge(root, Recipes(paths).First().Yaml, threads);
+
+                progress?.Report("full and incremental merges into a weight set");
+                var (full, incremental, stats) = Incremental(models, paths, threads);
+                return new MergeBenchmarkResult(modelBytes, 3, layers, threads, bandwidthGBps, methods, diskSeconds, peakRss, peakAnon, working,
+                    full, incremental, stats.Computed, stats.Reused);
+            }
+            finally
+            {
+                foreach (var f in folders) f.Dispose();
+            }
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static IEnumerable<(string Name, string Yaml)> Recipes(string[] p)
+    {
+        yield return ("linear", $"merge_method: linear\nmodels:\n  - model: {p[0]}\n  - model: {p[1]}\n  - model: {p[2]}\nparameters:\n  weight: 0.3333333\n");
+        var gta = $"base_model: {p[0]}\nmodels:\n  - model: {p[1]}\n    parameters: {{weight: 0.6, density: 0.5}}\n  - model: {p[2]}\n    parameters: {{weight: 0.4, density: 0.5}}\n";
+        yield return ("task_arithmetic", "merge_method: task_arithmetic\n" + gta);
+        yield return ("ties", "merge_method: ties\n" + gta);
+        yield return ("dare_ties", "merge_method: dare_ties\n" + gta);
+    }
+
+    /// <summary>The baseline: every tensor's three inputs read and one output written, BF16 words added with SIMD.</summary>
+    private static double Bandwidth(HfModelFolder[] folders, int threads)
+    {
+        var clock = Stopwatch.StartNew();
+        var names = folders[0].Weights.Tensors.Select(t => t.Name).ToArray();
+        Parallel.ForEach(names, new ParallelOptions { MaxDegreeOfParallelism = threads }, name =>
+        {
+            var a = MemoryMarshal.Cast<byte, Vector<ushort>>(folders[0].Weights.GetBytes(name));
+            var b = MemoryMarshal.Cast<byte, Vector<ushort>>(folders[1].Weights.GetBytes(name));
+            var c = MemoryMarshal.Cast<byte, Vector<ushort>>(folders[2].Weights.GetBytes(name));
+            var output = ArrayPool<Vector<ushort>>.Shared.Rent(a.Length);
+            for (int i = 0; i < a.Length; i++) output[i] = a[i] + b[i] + c[i];
+            ArrayPool<Vector<ushort>>.Shared.Return(output);
+        });
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>A full merge streamed as the writer would take it, minus the disk: every tensor computed and converted to its output dtype.</summary>
+    private static double Consume(MergePlan plan, int threads)
+    {
+        var clock = Stopwatch.StartNew();
+        var executor = new MergeExecutor(new MergeExecutorOptions { Threads = threads });
+        long checksum = 0;
+        foreach (var t in executor.Stream(plan, plan.Tensors.Select(x => x.Name).ToArray()))
+            checksum += t.Bytes()[0];
+        GC.KeepAlive(checksum);
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    private static (double Seconds, long PeakRss, long PeakAnon, long Working) DiskMerge(string root, string yaml, int threads)
+    {
+        var output = Path.Combine(root, "merged");
+        var recipe = RecipeYaml.Parse(yaml);
+        long peakRss = 0, peakAnon = 0;
+        using var stop = new CancellationTokenSource();
+        var sampler = Task.Run(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var (rss, anon) = ReadRss();
+                peakRss = Math.Max(peakRss, rss);
+                peakAnon = Math.Max(peakAnon, anon);
+                Thread.Sleep(5);
+            }
+        });
+        var clock = Stopwatch.StartNew();
+        var result = MergeToFolder.Run(recipe, root, output, new MergeToFolderOptions { Threads = threads, MaxShardBytes = 5_000_000_000 });
+        var seconds = clock.Elapsed.TotalSeconds;
+        stop.Cancel();
+        sampler.Wait();
+        return (seconds, peakRss, peakAnon, result.Stats.PeakWorkingBytes);
+    }
+
+    /// <summary>VmRSS and RssAnon of this process (bytes), from /proc; zeros where it does not exist.</summary>
+    private static (long Rss, long Anonymous) ReadRss()
+    {
+        const string status = "/proc/self/status";
+        if (!File.Exists(status)) return (0, 0);
+        long rss = 0, anon = 0;
+        foreach (var line in File.ReadLines(status))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal)) rss = Kilobytes(line) * 1024;
+            else if (line.StartsWith("RssAnon:", StringComparison.Ordinal)) anon = Kilobytes(line) * 1024;
+        }
+        return (rss, anon);
+    }
+
+    private static long Kilobytes(string line) =>
+        long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+
+    private static (double Full, double Incremental, MergeStats Stats) Incremental(ModelSet models, string[] p, int threads)
+    {
+        string Recipe(double layerOne) => $"merge_method: ties\nbase_model: {p[0]}\nmodels:\n"
+            + $"  - model: {p[1]}\n    parameters:\n      weight: [{{filter: layers.1., value: {layerOne.ToString(System.Globalization.CultureInfo.InvariantCulture)}}}, {{value: 0.6}}]\n      density: 0.5\n"
+            + $"  - model: {p[2]}\n    parameters: {{weight: 0.4, density: 0.5}}\n";
+        using var weights = new WeightSet();
+        var executor = new MergeExecutor(new MergeExecutorOptions { Threads = threads });
+        var full = executor.MergeInto(MergePlanner.Plan(RecipeYaml.Parse(Recipe(0.6)), models), weights);
+        var changed = executor.MergeInto(MergePlanner.Plan(RecipeYaml.Parse(Recipe(0.8)), models), weights);
+        return (full.Elapsed.TotalSeconds, changed.Elapsed.TotalSeconds, changed);
+    }
+
+    private static double Median(int repetitions, Func<double> measure)
+    {
+        var times = Enumerable.Range(0, Math.Max(1, repetitions)).Select(_ => measure()).Order().ToArray();
+        return times[times.Length / 2];
+    }
+}
