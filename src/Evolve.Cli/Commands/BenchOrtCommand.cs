@@ -45,6 +45,7 @@ internal static class BenchOrtCommand
         var c = CultureInfo.InvariantCulture;
         stdout.WriteLine(string.Create(c, $"bench ort: {r.ModelPath}"));
         stdout.WriteLine(string.Create(c, $"  weights: {r.WeightsDescription}; {r.BoundInitializers} initializers, {r.BoundBytes / 1048576.0:0.00} MiB"));
+        foreach (var line in r.BindingExceptions) stdout.WriteLine($"    {line}");
         stdout.WriteLine(string.Create(c, $"  {r.WeightSets} weight sets x {r.RunsPerSet} runs, batch {r.Batch} x {r.Sequence} tokens; medians; per set = prepare + {r.RunsPerSet} x run"));
         stdout.WriteLine();
         stdout.WriteLine("  strategy                  setup ms   prepare/set ms   run ms   per set ms   ratio");

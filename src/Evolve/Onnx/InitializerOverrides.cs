@@ -22,7 +22,7 @@ internal sealed class InitializerOverrides(OnnxModel graph)
         if (!graph.TryGetInitializer(name, out var initializer))
         {
             var why = graph.IsGraphInput(name) ? "is a graph input, not an initializer" : "does not exist in the graph";
-            throw new InitializerOverrideException(location, why, "Bind weights only to the graph's initializers (see `evolve inspect` of the .onnx)");
+            throw new InitializerOverrideException(location, why, "Bind weights only to initializers the graph declares");
         }
         if (elementType != initializer.ElementType)
             throw new InitializerOverrideException(location, $"is {initializer.ElementType.Describe()}, but the replacement is {elementType.Describe()}",

@@ -12,7 +12,7 @@ internal sealed record StrategyTiming(ScoringStrategy Strategy, double SetupMs, 
 
 internal sealed record OrtBenchmarkResult(
     string ModelPath, string WeightsDescription, int BoundInitializers, long BoundBytes, int WeightSets, int RunsPerSet, int Batch, int Sequence,
-    StrategyTiming WeightsAsInputs, StrategyTiming SessionPerSet, float MaxLogitDifference)
+    StrategyTiming WeightsAsInputs, StrategyTiming SessionPerSet, float MaxLogitDifference, IReadOnlyList<string> BindingExceptions)
 {
     /// <summary>Per weight set (prepare + runs), session per set over weights as inputs.</summary>
     public double Ratio => SessionPerSet.PerWeightSetMs / WeightsAsInputs.PerWeightSetMs;
@@ -58,7 +58,7 @@ internal static class OrtBenchmark
             var per = Measure(binding, ScoringStrategy.SessionPerWeightSet, sets, runsPerSet, batch, sequence, settings, progress, out var logitsB);
             var difference = logitsA.Zip(logitsB, (a, b) => Math.Abs(a - b)).Max();
             return new OrtBenchmarkResult(graph.Path, description, binding.BoundInitializers.Count, binding.BoundInitializers.Sum(i => i.ByteLength),
-                weightSets, runsPerSet, batch, sequence, wai, per, difference);
+                weightSets, runsPerSet, batch, sequence, wai, per, difference, binding.Exceptions().ToArray());
         }
         finally
         {

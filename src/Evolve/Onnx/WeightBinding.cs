@@ -200,12 +200,13 @@ internal sealed class WeightBinding
         }
     }
 
-    /// <summary>One line per mapping and per unmapped tensor on either side, for `evolve inspect` and logs.</summary>
-    public IEnumerable<string> Report()
+    /// <summary>What does not bind one to one: unmapped tensors on either side and initializers several tensors share.</summary>
+    public IEnumerable<string> Exceptions()
     {
-        foreach (var m in Mappings) yield return m.ToString();
-        foreach (var name in UnmappedCheckpointTensors) yield return $"{name}: not in the graph";
+        foreach (var name in UnmappedCheckpointTensors) yield return $"checkpoint {name}: not in the graph";
         foreach (var i in UnmappedInitializers) yield return $"graph {i}: no checkpoint tensor, keeps the graph's values";
+        foreach (var group in SharedInitializers)
+            yield return $"graph {group.Key}: stored once for {string.Join(", ", group.Select(m => m.CheckpointName))}; {group.First().CheckpointName} supplies it";
     }
 
     private static bool IsWeightLike(OnnxInitializer i) =>

@@ -27,6 +27,8 @@ public class TorchExportTests
         var shared = Assert.Single(binding.SharedInitializers);
         Assert.Equal("model.layers.0.input_layernorm.weight", shared.Key);
         Assert.Equal(["model.layers.0.input_layernorm.weight", "model.layers.1.input_layernorm.weight"], shared.Select(m => m.CheckpointName));
+        Assert.Equal(["graph model.layers.0.input_layernorm.weight: stored once for model.layers.0.input_layernorm.weight, model.layers.1.input_layernorm.weight; model.layers.0.input_layernorm.weight supplies it"],
+            binding.Exceptions());
 
         var linear = binding.Mappings.Where(m => m.CheckpointName.EndsWith("proj.weight") || m.CheckpointName == "lm_head.weight").ToArray();
         Assert.Equal(15, linear.Length);
