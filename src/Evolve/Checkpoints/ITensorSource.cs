@@ -17,6 +17,12 @@ public interface ITensorSource : IDisposable
     /// <summary>The tensor's stored bytes (little-endian, its own dtype), zero copy.</summary>
     ReadOnlySpan<byte> GetBytes(string name);
 
+    /// <summary>
+    /// <paramref name="length"/> stored bytes from <paramref name="offset"/>, zero copy: the way to reach tensors over
+    /// 2 GiB, which no single span can hold. Sources whose tensors all fit a span need not implement it.
+    /// </summary>
+    ReadOnlySpan<byte> GetBytes(string name, long offset, int length) => GetBytes(name).Slice(checked((int)offset), length);
+
     /// <summary>Converts F32, F16 or BF16 storage to float32 into <paramref name="destination"/>.</summary>
     void ReadFloat32(string name, Span<float> destination);
 }

@@ -149,6 +149,15 @@ public sealed class LoraFoldedModel : ITensorSource
         });
     }
 
+    public ReadOnlySpan<byte> GetBytes(string name, long offset, int length)
+    {
+        if (_replacements.TryGetValue(name, out var source))
+            return _adapter.GetBytes(source, offset, length);
+        return _patches.ContainsKey(name)
+            ? GetBytes(name).Slice(checked((int)offset), length)
+            : _base.GetBytes(name, offset, length);
+    }
+
     public void ReadFloat32(string name, Span<float> destination)
     {
         if (_replacements.TryGetValue(name, out var source))

@@ -107,6 +107,15 @@ public sealed unsafe class SafetensorsFile : ITensorSource
         return new ReadOnlySpan<byte>(_data + stored.Begin, (int)stored.ByteLength);
     }
 
+    public ReadOnlySpan<byte> GetBytes(string name, long offset, int length)
+    {
+        var stored = Find(name);
+        if (offset < 0 || length < 0 || offset + length > stored.ByteLength)
+            throw new ArgumentOutOfRangeException(nameof(offset),
+                $"bytes [{offset}, {offset + length}) lie outside tensor {name} of {stored.ByteLength} bytes");
+        return new ReadOnlySpan<byte>(_data + stored.Begin + offset, length);
+    }
+
     public void ReadFloat32(string name, Span<float> destination)
     {
         var stored = Find(name);

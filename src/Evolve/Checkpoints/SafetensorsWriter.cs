@@ -37,16 +37,20 @@ public static class SafetensorsWriter
     internal static long OutputBytes(TensorInfo info, DType? outDType) =>
         info.ElementCount * OutputDType(info, outDType).ByteSize();
 
+    /// <summary>Largest piece of a tensor the writer asks a range provider for (whole elements of every dtype).</summary>
+    internal const int DefaultRangeBytes = 64 << 20;
+
     internal static void WriteTemporary(string temporary, IReadOnlyList<TensorToWrite> tensors,
-        IReadOnlyDictionary<string, string> metadata, DType? outDType, ProgressCounter? progress = null)
+        IReadOnlyDictionary<string, string> metadata, DType? outDType, ProgressCounter? progress = null,
+        int rangeBytes = DefaultRangeBytes)
     {
         if (outDType is { } target && !target.IsFloat32Convertible())
             throw new ArgumentException($"output dtype must be F32, F16 or BF16, not {target}", nameof(outDType));
+        RefuseDuplicateNames(tensors);
         var ordered = tensors
             .Select(t => (Source: t, Stored: t.Info with { DType = OutputDType(t.Info, outDType) }))
             .OrderBy(p => p.Stored, Comparer<TensorInfo>.Create(SafetensorsLayout.Compare))
             .ToArray();
-        RefuseDuplicateNames(tensors);
 
         var prefix = SafetensorsLayout.BuildPrefix(ordered.Select(p => p.Stored).ToArray(), metadata);
         var scratch = new ConversionScratch();
@@ -54,16 +58,37 @@ public static class SafetensorsWriter
         stream.Write(prefix);
         foreach (var (source, stored) in ordered)
         {
-            var bytes = source.Bytes();
-            var expected = source.Info.ElementCount * source.Info.DType.ByteSize();
-            if (bytes.Length != expected)
-                throw new InvalidOperationException(
-                    $"tensor {source.Info.Name}: {bytes.Length} bytes given, shape × {source.Info.DType.SafetensorsName()} needs {expected}");
-            var output = stored.DType == source.Info.DType ? bytes : scratch.Convert(bytes, source.Info, stored.DType);
-            stream.Write(output);
-            progress?.Add(output.Length);
+            var from = source.Info.DType;
+            var expected = source.Info.ElementCount * from.ByteSize();
+            if (source.Ranges is { } ranges)
+            {
+                var step = Math.Max(from.ByteSize(), rangeBytes - rangeBytes % from.ByteSize());
+                for (long offset = 0; offset < expected; offset += step)
+                {
+                    var length = (int)Math.Min(step, expected - offset);
+                    var piece = ranges(offset, length);
+                    if (piece.Length != length)
+                        throw new InvalidOperationException($"tensor {source.Info.Name}: asked for {length} bytes at {offset}, given {piece.Length}");
+                    Write(stream, piece, from, stored.DType, scratch, progress);
+                }
+            }
+            else
+            {
+                var bytes = source.Bytes();
+                if (bytes.Length != expected)
+                    throw new InvalidOperationException(
+                        $"tensor {source.Info.Name}: {bytes.Length} bytes given, shape × {from.SafetensorsName()} needs {expected}");
+                Write(stream, bytes, from, stored.DType, scratch, progress);
+            }
         }
         stream.Flush(flushToDisk: true);
+    }
+
+    private static void Write(FileStream stream, ReadOnlySpan<byte> bytes, DType from, DType to, ConversionScratch scratch, ProgressCounter? progress)
+    {
+        var output = from == to ? bytes : scratch.Convert(bytes, from, to);
+        stream.Write(output);
+        progress?.Add(output.Length);
     }
 
     internal static void RefuseDuplicateNames(IReadOnlyList<TensorToWrite> tensors)
@@ -74,24 +99,24 @@ public static class SafetensorsWriter
                 throw new ArgumentException($"tensor {tensor.Info.Name} is given twice", nameof(tensors));
     }
 
-    /// <summary>Buffers reused across the tensors of one write, grown to the largest converted tensor.</summary>
+    /// <summary>Buffers reused across the tensors of one write, grown to the largest piece converted.</summary>
     private sealed class ConversionScratch
     {
         private float[] _floats = [];
         private byte[] _bytes = [];
 
-        public ReadOnlySpan<byte> Convert(ReadOnlySpan<byte> source, TensorInfo info, DType target)
+        public ReadOnlySpan<byte> Convert(ReadOnlySpan<byte> source, DType from, DType to)
         {
-            var count = checked((int)info.ElementCount);
+            var count = source.Length / from.ByteSize();
             if (_floats.Length < count)
                 _floats = new float[count];
-            var outLength = count * target.ByteSize();
+            var outLength = count * to.ByteSize();
             if (_bytes.Length < outLength)
                 _bytes = new byte[outLength];
             var floats = _floats.AsSpan(0, count);
-            FloatConversion.ToSingle(source, info.DType, floats);
+            FloatConversion.ToSingle(source, from, floats);
             var output = _bytes.AsSpan(0, outLength);
-            FloatConversion.FromSingle(floats, target, output);
+            FloatConversion.FromSingle(floats, to, output);
             return output;
         }
     }

@@ -89,6 +89,8 @@ public sealed class ShardedCheckpoint : ITensorSource
 
     public ReadOnlySpan<byte> GetBytes(string name) => Owner(name).GetBytes(name);
 
+    public ReadOnlySpan<byte> GetBytes(string name, long offset, int length) => Owner(name).GetBytes(name, offset, length);
+
     public void ReadFloat32(string name, Span<float> destination) => Owner(name).ReadFloat32(name, destination);
 
     private SafetensorsFile Owner(string name) =>

@@ -111,6 +111,40 @@ public class SafetensorsWriterTests
     }
 
     [Fact]
+    public void TensorsStreamedInRangesWriteTheSameBytesAsWholeOnes()
+    {
+        // Ranges of 6 bytes: one and a half F32 elements, so the writer must cut at whole elements (4 bytes).
+        var whole = Path.Combine(_dir, "whole.safetensors");
+        var pieces = Path.Combine(_dir, "pieces.safetensors");
+        var tensors = SyntheticModels.Mixed();
+        SafetensorsWriter.WriteFile(whole, tensors, outDType: DType.BF16);
+        var requested = new List<(long, int)>();
+        var ranged = tensors.Select(t => t with
+        {
+            Ranges = (offset, length) =>
+            {
+                requested.Add((offset, length));
+                return t.Bytes().Slice((int)offset, length);
+            },
+        }).ToArray();
+        SafetensorsWriter.WriteTemporary(pieces, ranged, SafetensorsWriter.PyTorchMetadata, DType.BF16, rangeBytes: 6);
+        Assert.Equal(File.ReadAllBytes(whole), File.ReadAllBytes(pieces));
+        Assert.Contains((4L, 4), requested);      // F32: 4-byte pieces
+        Assert.Contains((6L, 6), requested);      // BF16 and F16: 6-byte pieces
+        Assert.Contains((32L, 8), requested);     // I64: one whole element even though it exceeds 6 bytes
+    }
+
+    [Fact]
+    public void ByteRangesOfAMappedFileAreBoundsChecked()
+    {
+        var path = Path.Combine(_dir, "ranges.safetensors");
+        SafetensorsWriter.WriteFile(path, SyntheticModels.Mixed());
+        using ITensorSource file = SafetensorsFile.Open(path);
+        Assert.Equal(file.GetBytes("model.position_ids")[8..24].ToArray(), file.GetBytes("model.position_ids", 8, 16).ToArray());
+        Assert.Throws<ArgumentOutOfRangeException>(() => file.GetBytes("model.position_ids", 32, 16).Length);
+    }
+
+    [Fact]
     public void OutDtypeReencodesFloatTensorsAndPassesOthersThrough()
     {
         var path = Path.Combine(_dir, "bf16.safetensors");
