@@ -12,6 +12,7 @@ internal static class BenchCommand
         command.Subcommands.Add(BenchMergeCommand.Create(stdout));
         command.Subcommands.Add(BenchOrtCommand.Create(stdout));
         command.Subcommands.Add(BenchTokenizeCommand.Create(stdout));
+        command.Subcommands.Add(BenchScoreCommand.Create(stdout));
         return command;
     }
 }

@@ -56,7 +56,8 @@ internal sealed class CheckpointScorer : IDisposable
     public IReadOnlyList<TaskScore> Score(ITensorSource checkpoint, ProxyScorer scorer)
     {
         using var weights = Binding.Convert(checkpoint);
-        return scorer.Score(DecoderGraph.Over(_session, weights));
+        using var model = DecoderGraph.Over(_session, weights);
+        return scorer.Score(model);
     }
 
     public void Dispose() => _session.Dispose();

@@ -9,8 +9,7 @@ internal interface ICausalLm
     int VocabSize { get; }
 
     /// <summary>
-    /// Logits for every position: <paramref name="ids"/> is row-major [batch, length]; the result is row-major
-    /// [batch, length, VocabSize] and stays valid until the next call.
+    /// Logits for every position of <paramref name="ids"/> (row-major [batch, length]), valid until the next call.
     /// </summary>
-    ReadOnlySpan<float> Forward(ReadOnlySpan<long> ids, int batch, int length);
+    ForwardLogits Forward(ReadOnlySpan<long> ids, int batch, int length);
 }

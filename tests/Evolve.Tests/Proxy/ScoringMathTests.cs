@@ -14,14 +14,14 @@ public class ScoringMathTests
         public int VocabSize => table.GetLength(1);
         public int Calls { get; private set; }
 
-        public ReadOnlySpan<float> Forward(ReadOnlySpan<long> ids, int batch, int length)
+        public ForwardLogits Forward(ReadOnlySpan<long> ids, int batch, int length)
         {
             Calls++;
             var logits = new float[batch * length * VocabSize];
             for (var p = 0; p < batch * length; p++)
                 for (var v = 0; v < VocabSize; v++)
                     logits[p * VocabSize + v] = table[ids[p], v];
-            return logits;
+            return new ArrayLogits(logits, length, VocabSize);
         }
     }
 

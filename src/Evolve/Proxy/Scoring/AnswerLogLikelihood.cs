@@ -9,7 +9,6 @@ internal static class AnswerLogLikelihood
     public static double[] Sums(ICausalLm model, IReadOnlyList<ContinuationRow> rows, int batchSize)
     {
         var sums = new double[rows.Count];
-        var vocab = model.VocabSize;
         foreach (var batch in TokenBatch.Chunks(rows.Count, batchSize))
         {
             var length = 0;
@@ -26,10 +25,9 @@ internal static class AnswerLogLikelihood
             for (var i = batch.Start; i < batch.End; i++)
             {
                 var (prompt, continuation) = rows[i];
-                var rowLogits = logits.Slice((i - batch.Start) * length * vocab, length * vocab);
                 double sum = 0;
                 for (var j = 0; j < continuation.Length; j++)
-                    sum += LogSoftmax.At(rowLogits.Slice((prompt.Length + j - 1) * vocab, vocab), continuation[j]);
+                    sum += LogSoftmax.At(logits.At(i - batch.Start, prompt.Length + j - 1), continuation[j]);
                 sums[i] = sum;
             }
         }

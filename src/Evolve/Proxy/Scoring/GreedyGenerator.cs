@@ -30,12 +30,11 @@ internal static class GreedyGenerator
                 for (var a = 0; a < active.Count; a++)
                     TokenBatch.Copy(CollectionsMarshal.AsSpan(rows[active[a]]), ids.AsSpan(a * length, length));
                 var logits = model.Forward(ids, active.Count, length);
-                var vocab = model.VocabSize;
                 var stillActive = new List<int>(active.Count);
                 for (var a = 0; a < active.Count; a++)
                 {
                     var r = active[a];
-                    var next = TensorPrimitives.IndexOfMax(logits.Slice((a * length + rows[r].Count - 1) * vocab, vocab));
+                    var next = TensorPrimitives.IndexOfMax(logits.At(a, rows[r].Count - 1));
                     if (next == eosId)
                         continue;
                     rows[r].Add(next);

@@ -119,13 +119,12 @@ internal static class KvCacheGenerator
             foreach (var v in values) v.Dispose();
         }
         past = outputs[1..];
-        using var logits = outputs[0];
-        var all = logits.ToFloat32();
         var vocab = model.VocabSize;
-        var batch = all.Length / (length * vocab);
+        using var logits = new OrtLogits(outputs[0], vocab);
+        var batch = (int)outputs[0].Shape[0];
         var lastPositions = new float[batch * vocab];
         for (var b = 0; b < batch; b++)
-            all.AsSpan(((b + 1) * length - 1) * vocab, vocab).CopyTo(lastPositions.AsSpan(b * vocab));
+            logits.At(b, length - 1).CopyTo(lastPositions.AsSpan(b * vocab));
         return lastPositions;
     }
 
