@@ -151,7 +151,7 @@ internal sealed class SearchLoop(IOptimizer optimizer, ICandidateEvaluator evalu
         var e = done.Evaluation;
         var timings = new Dictionary<string, double>(e.TimingsMs ?? new Dictionary<string, double>()) { ["total"] = done.Milliseconds };
         var record = new CandidateRecord(asked.Candidate.Id, _told, asked.Candidate.Genome, asked.Recipe, asked.RecipeHash,
-            e.Status, e.Failure, e.Fitness, e.Items.Count, timings, done.ServedFrom);
+            e.Status, e.Failure, e.Fitness, done.ServedFrom is null ? e.Items.Count : 0, timings, done.ServedFrom);
         if (done.ServedFrom is null)
             _evaluated++;
         optimizer.Tell(record.Id, TellValue(record));
