@@ -119,4 +119,32 @@ public sealed class ExecutorTests
             Assert.Equal(rounded, back);
         }
     }
+
+    [Theory]
+    [InlineData("linear", "parameters: {weight: 0.25}")]
+    [InlineData("task_arithmetic", "parameters: {weight: 0.25, density: 1}")]
+    public void ChunkedElementwiseMergesEqualTheWholeTensorKernelBitForBit(string method, string modelParameters)
+    {
+        const int n = 300 * 301; // larger than one chunk, not a multiple of it
+        MemorySource Source(int model) => new($"m{model}", new Dictionary<string, (long[], float[])>
+        {
+            ["model.norm.weight"] = ([300, 301], Enumerable.Range(0, n).Select(i => TinyModels.Value(model, "x", i) * (1 + i % 3)).ToArray()),
+        });
+        using var models = ModelSet.Borrow([(new ModelReference("base"), Source(0)), (new ModelReference("a"), Source(1)), (new ModelReference("b"), Source(2))]);
+        var yaml = $"merge_method: {method}\nbase_model: base\nmodels:\n  - model: a\n    {modelParameters}\n  - model: b\n    {modelParameters}\n"
+            + (method == "linear" ? "  - model: base\n    " + modelParameters + "\n" : "");
+        var plan = MergePlanner.Plan(RecipeYaml.Parse(yaml), models);
+        using var weights = new WeightSet();
+        var stats = new MergeExecutor().MergeInto(plan, weights);
+        using var s = weights.Acquire();
+        var t = plan.Tensors.Single();
+        var inputs = t.Inputs.Select(i => ((MemorySource)models[i.Model]).Values("model.norm.weight")).ToArray();
+        var baseValues = t.Base is { } b ? ((MemorySource)models[b.Model]).Values("model.norm.weight") : null;
+        var p = t.Parameters.Definitions.Select((d, i) => (d.Name, t.Parameters.ValuesAt(i).ToArray())).ToDictionary(x => x.Name, x => x.Item2);
+        var whole = MethodHarness.Run(method, baseValues, inputs, p, shape: [300, 301]);
+        Assert.Equal(whole, s.Get("model.norm.weight").ToArray());
+        Assert.Equal(3L * n * sizeof(float), stats.BytesRead);
+        // Chunked merging holds one 65536-element chunk per input plus one for the output, never whole-tensor copies.
+        Assert.Equal(4L * 65536 * sizeof(float), stats.PeakWorkingBytes);
+    }
 }

@@ -64,6 +64,8 @@ internal sealed class MemorySource(string location, IReadOnlyDictionary<string, 
 
     public string Location => location;
 
+    public float[] Values(string name) => tensors[name].Values;
+
     public IReadOnlyList<TensorInfo> Tensors { get; } =
         tensors.Select(t => new TensorInfo(t.Key, DType.F32, t.Value.Shape)).OrderBy(t => t.Name, StringComparer.Ordinal).ToArray();
 

@@ -83,10 +83,18 @@ internal sealed class MergeExecutor(MergeExecutorOptions? options = null)
     /// <summary>Stats of the last <see cref="Stream"/> once the writer is done.</summary>
     public MergeStats StreamStats(TimeSpan elapsed) => new(_done, 0, _bytesRead, _peak, elapsed, []);
 
+    /// <summary>Elements per chunk of an elementwise merge: every input's chunk and the output's stay in L2.</summary>
+    private const int ChunkElements = 1 << 16;
+
     /// <summary>Computes one planned tensor into <paramref name="output"/> (float32).</summary>
     public void Compute(MergePlan plan, PlannedTensor tensor, Span<float> output)
     {
         _options.Cancellation.ThrowIfCancellationRequested();
+        if (CanChunk(plan, tensor))
+        {
+            ComputeChunked(plan, tensor, output, default);
+            return;
+        }
         int n = checked((int)tensor.ElementCount);
         var rented = new List<float[]>();
         using var scratch = new ScratchArena();
@@ -114,6 +122,70 @@ internal sealed class MergeExecutor(MergeExecutorOptions? options = null)
         finally
         {
             foreach (var a in rented) ArrayPool<float>.Shared.Return(a);
+            Interlocked.Add(ref _working, -held);
+        }
+    }
+
+    /// <summary>
+    /// An elementwise method over inputs whose stored bytes are the values (no adapter folded in on read) merges
+    /// chunk by chunk from the memory-mapped bytes: no whole-tensor float32 copies, memory traffic of one pass.
+    /// </summary>
+    private static bool CanChunk(MergePlan plan, PlannedTensor tensor)
+    {
+        if (tensor.CopyOnly || !plan.Method.IsElementwise(tensor.Parameters)) return false;
+        foreach (var input in tensor.Base is { } b ? tensor.Inputs.Append(b) : tensor.Inputs)
+        {
+            var source = plan.Models[input.Model];
+            if (source is LoraFoldedModel or Lora.FactoredAdapterSource) return false;
+            if (!source.TryGetInfo(input.Tensor, out var info) || !info.DType.IsFloat32Convertible()) return false;
+        }
+        return true;
+    }
+
+    /// <summary>Merges chunk by chunk into <paramref name="floats"/>, or, when <paramref name="bytes"/> is given, into it in <paramref name="dtype"/>.</summary>
+    private void ComputeChunked(MergePlan plan, PlannedTensor tensor, Span<float> floats, Span<byte> bytes, DType dtype = DType.F32)
+    {
+        int n = checked((int)tensor.ElementCount);
+        int chunk = Math.Max(1, Math.Min(n, ChunkElements));
+        var all = tensor.Base is { } b ? tensor.Inputs.Prepend(b).ToArray() : tensor.Inputs;
+        int offset = tensor.Base is null ? 0 : 1;
+        var buffers = new float[all.Length][];
+        var infos = new TensorInfo[all.Length];
+        for (int i = 0; i < all.Length; i++)
+        {
+            buffers[i] = ArrayPool<float>.Shared.Rent(chunk);
+            plan.Models[all[i].Model].TryGetInfo(all[i].Tensor, out infos[i]);
+        }
+        var outChunk = bytes.IsEmpty ? null : ArrayPool<float>.Shared.Rent(chunk);
+        long held = 0;
+        Track(ref held, (long)chunk * sizeof(float) * (all.Length + 1));
+        using var scratch = new ScratchArena();
+        var models = buffers[offset..];
+        int outSize = dtype.ByteSize();
+        try
+        {
+            for (int start = 0; start < n; start += chunk)
+            {
+                int len = Math.Min(chunk, n - start);
+                for (int i = 0; i < all.Length; i++)
+                {
+                    int size = infos[i].DType.ByteSize();
+                    var stored = plan.Models[all[i].Model].GetBytes(all[i].Tensor).Slice(start * size, len * size);
+                    FloatConversion.ToSingle(stored, infos[i].DType, buffers[i].AsSpan(0, len));
+                }
+                var context = new TensorMergeContext(tensor.Name, [len], offset == 1 ? buffers[0] : null, models, tensor.Parameters, plan.Seed, scratch);
+                var target = outChunk is null ? floats.Slice(start, len) : outChunk.AsSpan(0, len);
+                plan.Method.Merge(context, target);
+                if (outChunk is not null) FloatConversion.FromSingle(target, dtype, bytes.Slice(start * outSize, len * outSize));
+            }
+            long read = 0;
+            foreach (var info in infos) read += info.ElementCount * info.DType.ByteSize();
+            Interlocked.Add(ref _bytesRead, read);
+        }
+        finally
+        {
+            foreach (var a in buffers) ArrayPool<float>.Shared.Return(a);
+            if (outChunk is not null) ArrayPool<float>.Shared.Return(outChunk);
             Interlocked.Add(ref _working, -held);
         }
     }
@@ -232,6 +304,10 @@ internal sealed class MergeExecutor(MergeExecutorOptions? options = null)
             if (t.CopyOnly)
             {
                 _plan.Models[t.Inputs[0].Model].GetBytes(t.Inputs[0].Tensor).CopyTo(bytes);
+            }
+            else if (CanChunk(_plan, t))
+            {
+                _executor.ComputeChunked(_plan, t, default, bytes.AsSpan(0, size), t.OutputDType);
             }
             else
             {

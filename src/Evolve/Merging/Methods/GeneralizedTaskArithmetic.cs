@@ -39,6 +39,16 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
         return [.. list];
     }
 
+    /// <summary>Without consensus and without effective pruning the merge is B + Σ cᵢ(Xᵢ − B), element by element.</summary>
+    public override bool IsElementwise(MethodParameters parameters)
+    {
+        if (_consensus) return false;
+        if (_sparsification == SparsificationKind.None) return true;
+        foreach (var d in parameters.PerModel("density"))
+            if (d < 1) return false;
+        return true;
+    }
+
     public override void Merge(TensorMergeContext context, Span<float> output)
     {
         var p = context.Parameters;

@@ -28,6 +28,12 @@ internal interface IMergeMethod
     /// <summary>True when the result depends on the seed (DARE, DELLA).</summary>
     bool UsesRandomness { get; }
 
+    /// <summary>
+    /// True when output element j depends only on input elements j under these parameters, so the executor may
+    /// merge the tensor in cache-sized chunks straight from the stored bytes.
+    /// </summary>
+    bool IsElementwise(MethodParameters parameters);
+
     /// <summary>Merges one tensor into <paramref name="output"/> (same element count as the inputs).</summary>
     void Merge(TensorMergeContext context, Span<float> output);
 }

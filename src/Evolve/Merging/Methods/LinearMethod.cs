@@ -14,6 +14,8 @@ internal sealed class LinearMethod() : MergeMethod(
     BaseModelRole.Input, InputCount.AtLeast(1),
     [CommonParameters.Weight, CommonParameters.Normalize(true, "Wortsman et al., Model soups, arXiv:2203.05482")])
 {
+    public override bool IsElementwise(MethodParameters parameters) => true;
+
     public override void Merge(TensorMergeContext context, Span<float> output)
     {
         var weights = context.Parameters.PerModel("weight");

@@ -25,6 +25,8 @@ internal abstract class MergeMethod : IMergeMethod
     public IReadOnlyList<ParameterDef> Parameters { get; }
     public bool UsesRandomness { get; }
 
+    public virtual bool IsElementwise(MethodParameters parameters) => false;
+
     public abstract void Merge(TensorMergeContext context, Span<float> output);
 
     public override string ToString() => Name;

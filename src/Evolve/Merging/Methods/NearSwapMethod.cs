@@ -13,6 +13,8 @@ internal sealed class NearSwapMethod() : MergeMethod(
     [new ParameterDef("t", ParameterScope.Global, ParameterKind.Number, null, ParameterRange.NonNegative, new(0, 0.01),
         "Distance below which an element is fully swapped to the other model.", "mergekit nearswap")])
 {
+    public override bool IsElementwise(MethodParameters parameters) => true;
+
     public override void Merge(TensorMergeContext context, Span<float> output)
     {
         float t = (float)context.Parameters.Global("t");

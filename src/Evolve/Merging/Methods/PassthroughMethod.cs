@@ -10,6 +10,8 @@ internal sealed class PassthroughMethod() : MergeMethod(
     [new ParameterDef("scale", ParameterScope.PerModel, ParameterKind.Number, 1.0, ParameterRange.Unbounded, new(0, 2),
         "Factor applied to the copied tensor (mergekit's default, none, is the same as 1).", "mergekit passthrough")])
 {
+    public override bool IsElementwise(MethodParameters parameters) => true;
+
     public override void Merge(TensorMergeContext context, Span<float> output)
     {
         float scale = (float)context.Parameters.PerModel("scale")[0];

@@ -10,6 +10,8 @@ internal sealed class RamMethod() : MergeMethod(
     "ram", "Add changes made by one model in full, average changes that several models make.",
     RamReference.Paper, BaseModelRole.Required, InputCount.AtLeast(1), [RamReference.Epsilon])
 {
+    public override bool IsElementwise(MethodParameters parameters) => true;
+
     public override void Merge(TensorMergeContext context, Span<float> output)
     {
         var ones = new double[context.ModelCount];
