@@ -13,6 +13,9 @@ internal sealed class OrtSessionOptions : SafeHandle
 
     public OrtSessionOptions(OrtSessionSettings settings) : base(0, ownsHandle: true)
     {
+        // The env must exist first: appending a provider logs through ORT's default logger, which the env registers
+        // (without it ORT fails with "Attempt to use DefaultLogger but none has been registered").
+        _ = OrtEnvironment.Handle;
         SetHandle(OrtApi.CreateSessionOptions());
         OrtApi.SetGraphOptimizationLevel(handle, (int)settings.Optimization);
         OrtApi.SetIntraOpNumThreads(handle, settings.IntraOpThreads);
