@@ -68,7 +68,7 @@ internal static class KvCacheGenerator
                     last[b] = eosId;
                     if (!active[b])
                         continue;
-                    var token = TensorPrimitives.IndexOfMax(next.AsSpan(b * model.VocabSize, model.VocabSize));
+                    var token = next[b];
                     if (token == eosId)
                     {
                         active[b] = false;
@@ -104,10 +104,10 @@ internal static class KvCacheGenerator
     }
 
     /// <summary>
-    /// Runs one step; returns the last position's logits per row and replaces <paramref name="past"/> with the presents.
+    /// Runs one step; returns each row's greedy next token (argmax at its last position) and replaces <paramref name="past"/> with the presents.
     /// Every value fed is disposed here, the old past included.
     /// </summary>
-    private static float[] Run(IIncrementalLm model, string[] names, List<OrtTensor> values, string[] outputNames, int length, ref OrtTensor[] past)
+    private static int[] Run(IIncrementalLm model, string[] names, List<OrtTensor> values, string[] outputNames, int length, ref OrtTensor[] past)
     {
         OrtTensor[] outputs;
         try
@@ -119,13 +119,12 @@ internal static class KvCacheGenerator
             foreach (var v in values) v.Dispose();
         }
         past = outputs[1..];
-        var vocab = model.VocabSize;
-        using var logits = new OrtLogits(outputs[0], vocab);
+        using var logits = new OrtLogits(outputs[0], model.VocabSize);
         var batch = (int)outputs[0].Shape[0];
-        var lastPositions = new float[batch * vocab];
+        var next = new int[batch];
         for (var b = 0; b < batch; b++)
-            logits.At(b, length - 1).CopyTo(lastPositions.AsSpan(b * vocab));
-        return lastPositions;
+            next[b] = TensorPrimitives.IndexOfMax(logits.At(b, length - 1));
+        return next;
     }
 
     private static string LogitsName(IIncrementalLm model) => "logits";
