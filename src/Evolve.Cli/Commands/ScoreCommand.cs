@@ -15,9 +15,9 @@ internal static class ScoreCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var models = new Argument<string[]>("models") { Description = "Hugging Face model folders: the base or fine-tunes of it", Arity = ArgumentArity.OneOrMore };
+        var models = new Argument<string[]>("models") { Description = "Hugging Face model folders (the base or fine-tunes of it) or mergekit recipes (.yaml), merged in memory", Arity = ArgumentArity.OneOrMore };
         var onnx = new Option<string>("--onnx") { Description = "ONNX export of the base model", Required = true };
-        var baseModel = new Option<string?>("--base") { Description = "The base model folder the graph was exported from (default: the first model)" };
+        var baseModel = new Option<string?>("--base") { Description = "The base model folder the graph was exported from (default: the first model, or a recipe's base model)" };
         var proxy = new Option<string[]>("--proxy") { Description = "Proxy set files (JSONL), scored with --metric and the other task options", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = true };
         var tasks = new Option<string?>("--tasks") { Description = "Task file (YAML or JSON): proxy files, split and per-task metric, weight, template, stop, normalize" };
         var heldOut = new Option<bool>("--heldout") { Description = "Score the held-out items of the task file instead of the search items" };

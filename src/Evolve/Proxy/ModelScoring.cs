@@ -21,7 +21,7 @@ internal sealed record ModelScoringRequest(
 internal sealed record ModelScores(string Model, IReadOnlyList<TaskScore> Tasks, Interval Fitness);
 
 /// <summary>
-/// Scores several fine-tunes of one base on proxy sets: the graph is bound to the base once, items are tokenized
+/// Scores several fine-tunes of one base, or recipes merged in memory from them, on proxy sets: the graph is bound to the base once, items are tokenized
 /// once (with the base's tokenizer), and each model's weights are fed to the same session.
 /// </summary>
 internal static class ModelScoring
@@ -32,7 +32,7 @@ internal static class ModelScoring
         var items = request.HeldOut ? heldOut : search;
         if (items.Count == 0)
             throw new TaskSettingsException("the proxy block", "the held-out split is empty", "give heldout_files or a split");
-        using var baseModel = HfModelFolder.Open(request.BaseModel);
+        using var baseModel = HfModelFolder.Open(BaseFolder(request.BaseModel));
         var codec = TokenizerCodec.ForModel(baseModel);
         using var scorer = CheckpointScorer.Create(request.Onnx, baseModel.Weights, request.Strategy, request.Session);
         scorer.CheckTokenizer(codec, codec.Tokenizer.File);
@@ -40,12 +40,30 @@ internal static class ModelScoring
         var results = new List<ModelScores>();
         foreach (var path in request.Models)
         {
-            using var model = HfModelFolder.Open(path);
             var started = System.Diagnostics.Stopwatch.StartNew();
-            var tasks = scorer.Score(model.Weights, proxy);
+            IReadOnlyList<TaskScore> tasks;
+            if (MergedRecipe.IsRecipe(path))
+            {
+                using var merged = MergedRecipe.Merge(path, request.Options.Seed);
+                tasks = scorer.Score(merged.Weights, proxy);
+            }
+            else
+            {
+                using var model = HfModelFolder.Open(path);
+                tasks = scorer.Score(model.Weights, proxy);
+            }
             results.Add(new ModelScores(path, tasks, Fitness.Of(tasks, request.Options.Seed)));
             progress?.Report($"scored {path}: {items.Count} items in {started.Elapsed.TotalSeconds:F1} s");
         }
         return results;
+    }
+
+    /// <summary>A model folder as given; for a recipe, the folder of its reference (base) model.</summary>
+    private static string BaseFolder(string modelOrRecipe)
+    {
+        if (!MergedRecipe.IsRecipe(modelOrRecipe))
+            return modelOrRecipe;
+        using var merged = MergedRecipe.Merge(modelOrRecipe);
+        return merged.ReferenceFolder;
     }
 }
