@@ -88,4 +88,26 @@ public sealed class MergeCommandTests
         Assert.Matches(@"epsilon\s+per model\s+number\s+default 0.15\s+valid \[0, 0.5\]", text);
         Assert.Equal(20, text.Split('\n').Count(l => l.Length > 0 && !l.StartsWith(' ')));
     }
+
+    [Theory]
+    [InlineData("--threads", "0", "--threads must be at least 1")]
+    [InlineData("--shard-size", "lots", "is not a size")]
+    public void BadOptionsExitWithCode2(string option, string value, string message)
+    {
+        var root = RepoPaths.NewTempDir("merge-cli-options");
+        TinyModels.Write(root, "base", 0, layers: 1);
+        var recipe = Path.Combine(root, "recipe.yaml");
+        File.WriteAllText(recipe, "merge_method: linear\nmodels:\n  - model: base\n    parameters: {weight: 1}\n");
+        var (code, _, err) = Cli("merge", recipe, "--out", Path.Combine(root, "out"), option, value);
+        Assert.Equal(2, code);
+        Assert.Contains(message, err);
+    }
+
+    [Fact]
+    public void AMissingRecipeFileExitsWithCode2()
+    {
+        var (code, _, err) = Cli("merge", "/nonexistent/recipe.yaml", "--out", Path.Combine(RepoPaths.NewTempDir("merge-cli-norecipe"), "out"));
+        Assert.Equal(2, code);
+        Assert.Contains("/nonexistent/recipe.yaml: recipe file not found", err);
+    }
 }

@@ -162,6 +162,8 @@ public sealed class RecipeYamlTests
     [InlineData("merge_method: ties\nbase_model: b\nmodels:\n  - model: a\nmodules: {}\n", 5, "unknown key 'modules'")]
     [InlineData("merge_method: ties\nbase_model: b\nmodels:\n  - model: a\ntokenizer_source: union\n", 5, "tokenizer_source 'union' is not supported")]
     [InlineData("merge_method: linear\nmodels:\n  - model: a\ndtype: int8\n", 4, "dtype 'int8' is not supported")]
+    [InlineData("merge_method: linear\nmodels:\n  - model: a\ntokenizer:\n  source: base\n  pad_to_multiple_of: 8\n", 6, "tokenizer.pad_to_multiple_of is not supported")]
+    [InlineData("merge_method: linear\nmodels:\n  - model: a\nchat_template: chatml\n", 4, "chat_template is not supported")]
     [InlineData("merge_method: passthrough\nslices:\n  - sources:\n      - model: a\n        layer_range: [4, 2]\n", 5, "layer_range [4, 2] is empty")]
     [InlineData("merge_method: linear\nslices:\n  - sources:\n      - model: a\n        layer_range: [0, 4]\n      - model: b\n        layer_range: [0, 3]\n", 3, "cover different numbers of layers")]
     [InlineData("merge_method: ties\nbase_model: b\nmodels:\n  - model: a\n    parameters:\n      weight: [1, {x: 2}]\n", 6, "a parameter value must be")]

@@ -50,6 +50,10 @@ internal static class MergeBenchmark
             try
             {
                 using var models = ModelSet.Borrow(paths.Select((p, i) => (new ModelReference(p), folders[i].Weights)));
+                // First, so the peak RSS is the disk merge's own, not buffers pooled by the runs below.
+                progress?.Report("merging to disk while sampling RSS");
+                var (diskSeconds, peakRss, peakAnon, working) = DiskMerge(root, Recipes(paths).First().Yaml, threads);
+
                 progress?.Report("measuring bandwidth (SIMD read-modify-write over the same bytes)");
                 Bandwidth(folders, threads);
                 var bandwidth = Median(repetitions, () => Bandwidth(folders, threads));
@@ -65,9 +69,6 @@ internal static class MergeBenchmark
                     var gbps = plan.InputBytes() / 1e9 / seconds;
                     methods.Add(new MethodThroughput(name, seconds, gbps, gbps / bandwidthGBps));
                 }
-
-                progress?.Report("merging to disk while sampling RSS");
-                var (diskSeconds, peakRss, peakAnon, working) = DiskMerge(root, Recipes(paths).First().Yaml, threads);
 
                 progress?.Report("full and incremental merges into a weight set");
                 var (full, incremental, stats) = Incremental(models, paths, threads);
