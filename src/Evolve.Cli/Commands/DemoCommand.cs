@@ -28,7 +28,7 @@ internal static class DemoCommand
             var proxies = parse.GetValue(split) == "search" ? zoo.SearchProxySets : zoo.HeldOutProxySets;
             var request = new ModelScoringRequest(zoo.Models, zoo.BaseModel, zoo.Onnx, ProxyDeclaration.ForFiles(proxies), new ScoringOptions(),
                 session.Strategy(parse), session.Settings(parse));
-            var results = ModelScoring.Run(request, new Progress<string>(stderr.WriteLine));
+            var results = ModelScoring.Run(request, new Progress<ScoringProgress>(p => stderr.WriteLine(p.Message)));
             PrintMatrix(stdout, results, Path.GetFullPath(zoo.ZooFolder), parse.GetValue(split)!);
             return 0;
         });

@@ -7,6 +7,7 @@ using Evolve.Proxy;
 using Evolve.Proxy.Scoring;
 using Evolve.Proxy.Statistics;
 using Evolve.Proxy.Tasks;
+using Spectre.Console;
 
 namespace Evolve.Cli.Commands;
 
@@ -56,7 +57,7 @@ internal static class ScoreCommand
                 session.Strategy(parse),
                 session.Settings(parse),
                 parse.GetValue(heldOut));
-            var results = ModelScoring.Run(request, new Progress<string>(stderr.WriteLine));
+            var results = Run(request, stderr);
             if (parse.GetValue(json))
                 stdout.WriteLine(JsonSerializer.Serialize(results.Select(ToJson), new JsonSerializerOptions { WriteIndented = true }));
             else
@@ -64,6 +65,31 @@ internal static class ScoreCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>A progress bar on stderr when it is the terminal, plain lines otherwise.</summary>
+    private static IReadOnlyList<ModelScores> Run(ModelScoringRequest request, TextWriter stderr)
+    {
+        if (!ReferenceEquals(stderr, Console.Error) || Console.IsErrorRedirected)
+            return ModelScoring.Run(request, new Progress<ScoringProgress>(p => stderr.WriteLine(p.Message)));
+        IReadOnlyList<ModelScores>? results = null;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask("scoring", maxValue: request.Models.Count);
+                results = ModelScoring.Run(request, new SynchronousProgress(p =>
+                {
+                    task.Value = p.ModelsDone;
+                    task.Description = Markup.Escape(p.Message);
+                }));
+            });
+        return results!;
+    }
+
+    private sealed class SynchronousProgress(Action<ScoringProgress> report) : IProgress<ScoringProgress>
+    {
+        public void Report(ScoringProgress value) => report(value);
     }
 
     private static ProxyDeclaration Declaration(string? tasksFile, string[]? proxyFiles, TaskSettings settings)

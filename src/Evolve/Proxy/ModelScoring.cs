@@ -17,6 +17,9 @@ internal sealed record ModelScoringRequest(
     OrtSessionSettings Session,
     bool HeldOut = false);
 
+/// <summary>Where a scoring run stands: models done of the total, and a line about the last one.</summary>
+internal sealed record ScoringProgress(int ModelsDone, int ModelsTotal, string Message);
+
 /// <summary>One model's scores on every task and its fitness (the weighted mean over tasks, with its interval).</summary>
 internal sealed record ModelScores(string Model, IReadOnlyList<TaskScore> Tasks, Interval Fitness);
 
@@ -26,7 +29,7 @@ internal sealed record ModelScores(string Model, IReadOnlyList<TaskScore> Tasks,
 /// </summary>
 internal static class ModelScoring
 {
-    public static IReadOnlyList<ModelScores> Run(ModelScoringRequest request, IProgress<string>? progress = null)
+    public static IReadOnlyList<ModelScores> Run(ModelScoringRequest request, IProgress<ScoringProgress>? progress = null)
     {
         var (search, heldOut) = request.Proxy.ReadItems();
         var items = request.HeldOut ? heldOut : search;
@@ -38,6 +41,7 @@ internal static class ModelScoring
         scorer.CheckTokenizer(codec, codec.Tokenizer.File);
         var proxy = new ProxyScorer(codec, items, request.Options, request.Proxy.SettingsOf, ModelContext.FromConfig(baseModel));
         var results = new List<ModelScores>();
+        progress?.Report(new ScoringProgress(0, request.Models.Count, $"{items.Count} items tokenized; scoring {request.Models.Count} model(s)"));
         foreach (var path in request.Models)
         {
             var started = System.Diagnostics.Stopwatch.StartNew();
@@ -53,7 +57,7 @@ internal static class ModelScoring
                 tasks = scorer.Score(model.Weights, proxy);
             }
             results.Add(new ModelScores(path, tasks, Fitness.Of(tasks, request.Options.Seed)));
-            progress?.Report($"scored {path}: {items.Count} items in {started.Elapsed.TotalSeconds:F1} s");
+            progress?.Report(new ScoringProgress(results.Count, request.Models.Count, $"scored {path}: {items.Count} items in {started.Elapsed.TotalSeconds:F1} s"));
         }
         return results;
     }
