@@ -56,4 +56,20 @@ public class RecipeScoringTests(LlamaCheckpoints checkpoints) : IClassFixture<Ll
         Assert.NotEqual(Scores(0), Scores(3));
         Assert.NotEqual(Scores(1), Scores(3));
     }
+
+    [Fact]
+    public void Generation_through_a_checkpoint_uses_the_cache_and_agrees_across_strategies()
+    {
+        var root = RepoPaths.NewTempDir("strategy-score");
+        var baseFolder = Folder(root, "base", checkpoints.BasePath);
+        var proxy = Path.Combine(root, "qa.jsonl");
+        File.WriteAllLines(proxy, ["""{"prompt": "The capital of France is", "answer": " Paris"}""", """{"prompt": "Two and two make", "answer": " four"}"""]);
+        ModelScores Score(ScoringStrategy strategy) => ModelScoring.Run(new ModelScoringRequest([baseFolder], baseFolder, OnnxAssets.Llama,
+            ProxyDeclaration.ForFiles([proxy], new TaskSettings { Metric = TaskMetric.Contains, MaxNewTokens = 5 }), new ScoringOptions(BatchSize: 2),
+            strategy, OrtSessionSettings.Default with { IntraOpThreads = 1, Optimization = GraphOptimization.Extended }))[0];
+        var inputs = Score(ScoringStrategy.WeightsAsInputs).Tasks.Single().Items;
+        var perSet = Score(ScoringStrategy.SessionPerWeightSet).Tasks.Single().Items;
+        Assert.Equal(inputs.Select(i => (i.Generated, i.LogLikelihood)), perSet.Select(i => (i.Generated, i.LogLikelihood)));
+        Assert.All(inputs, i => Assert.False(string.IsNullOrEmpty(i.Generated)));
+    }
 }
