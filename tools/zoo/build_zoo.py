@@ -1,0 +1,167 @@
+"""Builds the Evolve test zoo: base + specialists, HF folders, ONNX export, proxy sets, reference scores, merges.
+
+Run from the repository root with Debian's python3 (torch 1.13, onnx 1.12):
+    OPENBLAS_NUM_THREADS=1 python3 tools/zoo/build_zoo.py all
+Stages (each reuses the checkpoints of earlier stages from tools/zoo/.cache/): proxies, pretrain, finetune,
+export, onnx, reference, merges.
+"""
+import json
+import os
+import random
+import sys
+import time
+
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import skills  # noqa: E402
+from model import CONFIG, TinyLlama, init_weights  # noqa: E402
+from skills import BASE_MIX, HARD, MAX_NEW_TOKENS, VOCAB, Stream  # noqa: E402
+from train import teacher_forced, train  # noqa: E402
+
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+CACHE = os.path.join(HERE, ".cache")
+ZOO = os.path.join(ROOT, "zoo")
+PROXY = os.path.join(ROOT, "proxy-sets", "zoo")
+
+PROXY_SEED = 20261122
+BASE_SEED = 7
+BASE_STEPS = 1500
+BASE_LR = 3e-3
+# Phase 2 keeps the base mixture and adds each specialist skill's hard form rarely, so the base is weak at the
+# specialist skills but not clueless (a base that never saw them makes every merge hopeless).
+BASE2_STEPS = 300
+BASE2_LR = 1e-3
+# The cipher generalizes from single letters so quickly that it gets a smaller share.
+BASE2_HARD_FRACTION = {"add": 0.02, "enc": 0.005, "spell": 0.02}
+
+# name -> (skill, seed, dtype as saved, fine-tuning steps)
+SPECIALISTS = {
+    "add": ("add", 101, "F16", 400),
+    "enc": ("enc", 102, "BF16", 250),
+    "spell": ("spell", 103, "F32", 300),
+}
+FT_LR = 1e-3
+FT_SKILL_FRACTION = 0.5
+
+LOG = open(os.path.join(HERE, ".cache", "build.log"), "a") if os.path.isdir(CACHE) else None
+
+
+def log(msg):
+    line = f"[{time.strftime('%H:%M:%S')}] {msg}"
+    print(line, flush=True)
+    if LOG:
+        LOG.write(line + "\n")
+        LOG.flush()
+
+
+def proxy_items():
+    """skill -> (search items, heldout items); unique prompts, fixed seed."""
+    out = {}
+    for k, skill in enumerate(sorted(HARD)):
+        rng = random.Random(PROXY_SEED + k)
+        seen, items = set(), []
+        while len(items) < 200:
+            p, a = HARD[skill](rng)
+            if p in seen:
+                continue
+            seen.add(p)
+            items.append((p, a))
+        mk = lambda split, lst: [{"id": f"{skill}-{split}-{i:03d}", "task": skill, "prompt": p, "answer": a}
+                                 for i, (p, a) in enumerate(lst)]
+        out[skill] = (mk("search", items[:100]), mk("heldout", items[100:]))
+    return out
+
+
+def reserved_prompts():
+    return {it["prompt"] for s, h in proxy_items().values() for it in s + h}
+
+
+def eval_summary(model, items_by_skill):
+    parts = []
+    for skill, items in items_by_skill.items():
+        ex, ll = teacher_forced(model, items)
+        parts.append(f"{skill} {ex.mean().item():.2f}/{ll.mean().item():.3f}")
+    return "  ".join(parts)
+
+
+def quick_eval_items():
+    return {s: v[0][:100] for s, v in proxy_items().items()}
+
+
+def ckpt(name):
+    return os.path.join(CACHE, f"{name}.pt")
+
+
+def stage_pretrain():
+    torch.manual_seed(BASE_SEED)
+    model = TinyLlama(len(VOCAB))
+    init_weights(model, BASE_SEED)
+    stream = Stream(BASE_SEED, BASE_MIX, reserved_prompts())
+    items = quick_eval_items()
+    t = time.time()
+    train(model, [(stream, 1.0)], BASE_STEPS, BASE_LR, BASE_SEED, log, eval_fn=lambda m: eval_summary(m, items))
+    log(f"pretrain phase 1 done in {time.time() - t:.0f}s")
+    torch.save(model.state_dict(), ckpt("base_phase1"))
+    stage_pretrain_phase2()
+
+
+def stage_pretrain_phase2():
+    model = TinyLlama(len(VOCAB))
+    model.load_state_dict(torch.load(ckpt("base_phase1")))
+    hard_total = sum(BASE2_HARD_FRACTION.values())
+    mix = [(g, w * (1 - hard_total)) for g, w in BASE_MIX] + \
+          [(HARD[s], f) for s, f in BASE2_HARD_FRACTION.items()]
+    stream = Stream(BASE_SEED + 1, mix, reserved_prompts())
+    items = quick_eval_items()
+    t = time.time()
+    train(model, [(stream, 1.0)], BASE2_STEPS, BASE2_LR, BASE_SEED + 1, log, warmup=20,
+          eval_fn=lambda m: eval_summary(m, items), eval_every=100)
+    log(f"pretrain phase 2 done in {time.time() - t:.0f}s")
+    torch.save(model.state_dict(), ckpt("base"))
+
+
+def stage_finetune(names):
+    reserved = reserved_prompts()
+    items = quick_eval_items()
+    for name in names:
+        skill, seed, _, steps = SPECIALISTS[name]
+        model = TinyLlama(len(VOCAB))
+        model.load_state_dict(torch.load(ckpt("base")))
+        own = Stream(seed, [(HARD[skill], 1.0)], reserved)
+        general = Stream(seed + 1000, BASE_MIX, reserved)
+        t = time.time()
+        train(model, [(own, FT_SKILL_FRACTION), (general, 1 - FT_SKILL_FRACTION)], steps, FT_LR, seed, log,
+              warmup=20, eval_fn=lambda m: eval_summary(m, items), eval_every=200)
+        log(f"finetune {name} done in {time.time() - t:.0f}s")
+        torch.save(model.state_dict(), ckpt(name))
+
+
+def main():
+    os.makedirs(CACHE, exist_ok=True)
+    global LOG
+    if LOG is None:
+        LOG = open(os.path.join(CACHE, "build.log"), "a")
+    torch.set_num_threads(1)
+    stages = sys.argv[1:] or ["all"]
+    if "all" in stages:
+        stages = ["pretrain", "finetune", "export", "onnx", "proxies", "tokcases", "reference", "merges", "tables"]
+    for st in stages:
+        log(f"== stage {st}")
+        if st == "pretrain":
+            stage_pretrain()
+        elif st == "pretrain-phase2":
+            stage_pretrain_phase2()
+        elif st == "finetune":
+            stage_finetune(list(SPECIALISTS))
+        elif st.startswith("finetune:"):
+            stage_finetune(st.split(":", 1)[1].split(","))
+        else:
+            import stages_out
+            getattr(stages_out, "stage_" + st)()
+
+
+if __name__ == "__main__":
+    main()
