@@ -35,13 +35,14 @@ BASE_LR = 3e-3
 BASE2_STEPS = 300
 BASE2_LR = 1e-3
 # The cipher generalizes from single letters so quickly that it gets a smaller share.
-BASE2_HARD_FRACTION = {"add": 0.02, "enc": 0.005, "spell": 0.02}
+BASE2_HARD_FRACTION = {"nines": 0.005, "enc": 0.005, "spell": 0.02}
+BASE2_EASY = [(skills.gen_nines_easy, 0.05)]
 
 # name -> (skill, seed, dtype as saved, fine-tuning steps)
 SPECIALISTS = {
-    "add": ("add", 101, "F16", 400),
-    "enc": ("enc", 102, "BF16", 250),
-    "spell": ("spell", 103, "F32", 300),
+    "nines": ("nines", 101, "F16", 200),
+    "enc": ("enc", 102, "BF16", 200),
+    "spell": ("spell", 103, "F32", 200),
 }
 FT_LR = 1e-3
 FT_SKILL_FRACTION = 0.5
@@ -108,13 +109,17 @@ def stage_pretrain():
     stage_pretrain_phase2()
 
 
+def phase2_mix():
+    hard_total = sum(BASE2_HARD_FRACTION.values())
+    easy_total = sum(w for _, w in BASE2_EASY)
+    return [(g, w * (1 - hard_total - easy_total)) for g, w in BASE_MIX] + BASE2_EASY + \
+        [(HARD[s], f) for s, f in BASE2_HARD_FRACTION.items()]
+
+
 def stage_pretrain_phase2():
     model = TinyLlama(len(VOCAB))
     model.load_state_dict(torch.load(ckpt("base_phase1")))
-    hard_total = sum(BASE2_HARD_FRACTION.values())
-    mix = [(g, w * (1 - hard_total)) for g, w in BASE_MIX] + \
-          [(HARD[s], f) for s, f in BASE2_HARD_FRACTION.items()]
-    stream = Stream(BASE_SEED + 1, mix, reserved_prompts())
+    stream = Stream(BASE_SEED + 1, phase2_mix(), reserved_prompts())
     items = quick_eval_items()
     t = time.time()
     train(model, [(stream, 1.0)], BASE2_STEPS, BASE2_LR, BASE_SEED + 1, log, warmup=20,
@@ -131,10 +136,13 @@ def stage_finetune(names):
         model = TinyLlama(len(VOCAB))
         model.load_state_dict(torch.load(ckpt("base")))
         own = Stream(seed, [(HARD[skill], 1.0)], reserved)
-        general = Stream(seed + 1000, BASE_MIX, reserved)
+        # The general half is the base's own final mixture, rare hard forms of the other skills included: without
+        # them every specialist unlearns the other skills and the task vectors destroy each other in a merge.
+        general = Stream(seed + 1000, phase2_mix(), reserved)
         t = time.time()
         train(model, [(own, FT_SKILL_FRACTION), (general, 1 - FT_SKILL_FRACTION)], steps, FT_LR, seed, log,
-              warmup=20, eval_fn=lambda m: eval_summary(m, items), eval_every=200)
+              warmup=20, eval_fn=lambda m: eval_summary(m, items), eval_every=100,
+              on_eval=lambda m, step: torch.save(m.state_dict(), ckpt(f"{name}_step{step}")))
         log(f"finetune {name} done in {time.time() - t:.0f}s")
         torch.save(model.state_dict(), ckpt(name))
 
@@ -160,7 +168,9 @@ def main():
             stage_finetune(st.split(":", 1)[1].split(","))
         else:
             import stages_out
-            getattr(stages_out, "stage_" + st)()
+            stage, _, arg = st.partition(":")
+            fn = getattr(stages_out, "stage_" + stage.replace("-", "_"))
+            fn(arg) if arg else fn()
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 // Holds tokenizer.json to the real Hugging Face tokenizers library (npm @anush008/tokenizers 0.6.0).
-// Usage: node check_tokenizer.js zoo/base/tokenizer.json cases.json  (zoo/tokenizer-reference.json)
+// Usage: node check_tokenizer.js zoo/base/tokenizer.json zoo/tokenizer-reference.json
 const { Tokenizer } = require('@anush008/tokenizers');
 const fs = require('fs');
 (async () => {

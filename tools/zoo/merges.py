@@ -69,11 +69,13 @@ class Evaluator:
     def __init__(self):
         self.files = proxy_files()
 
-    def __call__(self, state):
+    def __call__(self, state, splits=("search", "heldout")):
         m = model_from_state(state)
         res = {}
         for rel, skill, items in self.files:
             split = "heldout" if "/heldout/" in rel else "search"
+            if split not in splits:
+                continue
             ex, ll = teacher_forced(m, items)
             res.setdefault(split, {})[skill] = {"exact": round(ex.mean().item(), 4), "loglik": ll.mean().item()}
         return res
@@ -121,7 +123,7 @@ def run_all():
     best_params = {"weights": [uniform(best["params"]["weight"])] * 3,
                    "densities": [best["params"]["density"]] * 3}
     best_fit = best["fitness"]
-    n_global, n_local = 40, 40
+    n_global, n_local = 30, 30
     for i in range(n_global + n_local):
         if i < n_global:
             p = {"weights": [{g: rng.uniform(0.4, 1.6) for g in GROUPS} for _ in SPECS],
@@ -131,7 +133,7 @@ def run_all():
                              for w in best_params["weights"]],
                  "densities": [min(1.0, max(0.1, d + rng.gauss(0, 0.08))) for d in best_params["densities"]]}
         state = ties_merge(base, deltas, p["weights"], p["densities"], normalize=False)
-        res = ev(state)
+        res = ev(state, splits=("search",))
         f = fitness(res)
         if f > best_fit:
             best_fit, best_params = f, p

@@ -48,14 +48,14 @@ def gen_count(rng):
 
 
 # ---- specialist skills: hard form ----
-def gen_add(rng):
-    a, b = rng.randint(10, 99), rng.randint(10, 99)
-    return f"add:{a}+{b}=", str(a + b)
-
-
 def gen_enc(rng):
     s = word(rng, 3, 8)
     return f"enc:{s}=", "".join(CIPHER[c] for c in s)
+
+
+def gen_nines(rng):
+    n = "".join(rng.choice(string.digits) for _ in range(rng.randint(3, 8)))
+    return f"nines:{n}=", "".join(str(9 - int(d)) for d in n)
 
 
 def gen_spell(rng):
@@ -74,19 +74,26 @@ def gen_enc_easy(rng):
     return f"enc:{s}=", "".join(CIPHER[c] for c in s)
 
 
+def gen_nines_easy(rng):
+    n = rng.choice(string.digits)
+    return f"nines:{n}=", str(9 - int(n))
+
+
 def gen_spell_easy(rng):
     n = rng.choice(string.digits)
     return f"spell:{n}=", DIGIT_WORDS[int(n)]
 
 
-HARD = {"add": gen_add, "enc": gen_enc, "spell": gen_spell, "upper": gen_upper}
+# Proxy skills: the three specialist skills and one general skill.
+HARD = {"nines": gen_nines, "enc": gen_enc, "spell": gen_spell, "upper": gen_upper}
 
-# The base mixture: general skills dominate, each specialist skill appears in its easy form only.
+# Pretraining phase 1: general skills dominate (one-digit addition is background arithmetic, not a proxy skill);
+# the cipher and spelling appear in their easy form only.
 BASE_MIX = [(gen_copy, 0.28), (gen_upper, 0.28), (gen_count, 0.24),
             (gen_add_easy, 0.07), (gen_enc_easy, 0.06), (gen_spell_easy, 0.07)]
 
 # Greedy decoding budget per proxy skill (>= longest possible answer + 2).
-MAX_NEW_TOKENS = {"add": 6, "enc": 10, "spell": 26, "upper": 12}
+MAX_NEW_TOKENS = {"nines": 10, "enc": 10, "spell": 26, "upper": 12}
 
 
 def encode(text):

@@ -12,7 +12,7 @@ from skills import BOS, EOS, MAX_NEW_TOKENS, VOCAB, encode
 
 MODELS = ["base"] + list(bz.SPECIALISTS)
 DTYPES = {"base": "F32", **{n: v[2] for n, v in bz.SPECIALISTS.items()}}
-ONNX_PROMPTS = ["add:47+38=", "enc:merge=", "spell:2024="]
+ONNX_PROMPTS = ["nines:4719=", "enc:merge=", "spell:2024="]
 
 
 def folder(name):
@@ -36,10 +36,21 @@ def saved_state(name):
     return {n: t for n, (t, _) in hf_io.load_safetensors(os.path.join(folder(name), "model.safetensors")).items()}
 
 
+def _file_bytes(path):
+    if not os.path.exists(path):
+        return None
+    with open(path, "rb") as f:
+        return f.read()
+
+
 def stage_export():
     for name in MODELS:
         state = torch.load(bz.ckpt(name))
+        before = _file_bytes(os.path.join(folder(name), "model.safetensors"))
         hf_io.write_folder(folder(name), state, DTYPES[name], CONFIG)
+        if before != _file_bytes(os.path.join(folder(name), "model.safetensors")) and \
+                os.path.exists(_reference_part(name)):
+            os.remove(_reference_part(name))
         bz.log(f"exported zoo/{name} as {DTYPES[name]}")
 
 
@@ -117,34 +128,49 @@ def score_item(model, prompt, answer, max_new):
     return int(text == answer), ll, text
 
 
-def stage_reference():
-    files = proxy_files()
-    out = {"definition": {
-        "prompt_ids": "[<s>] + one id per character of prompt",
-        "exact": "greedy argmax (ties -> lowest id), recomputed from the prompt each step, until </s> or "
-                 "max_new_tokens; generated string without </s> == answer",
-        "loglik": "teacher forced on [<s>]+prompt+answer+[</s>]; mean over answer chars and </s> of float32 "
-                  "log_softmax",
-        "weights": "float32 upcast of the safetensors as saved; batch size 1",
-        "max_new_tokens": MAX_NEW_TOKENS,
-    }, "models": {}}
+REFERENCE_DEFINITION = {
+    "prompt_ids": "[<s>] + one id per character of prompt",
+    "exact": "greedy argmax (ties -> lowest id), recomputed from the prompt each step, until </s> or "
+             "max_new_tokens; generated string (token strings concatenated, </s> excluded) == answer",
+    "loglik": "teacher forced on [<s>]+prompt+answer+[</s>]; mean over answer chars and </s> of float32 "
+              "log_softmax",
+    "weights": "float32 upcast of the safetensors as saved; batch size 1",
+    "max_new_tokens": MAX_NEW_TOKENS,
+}
+
+
+def _reference_part(name):
+    return os.path.join(bz.CACHE, f"reference-{name}.json")
+
+
+def stage_reference_model(name):
+    """Reference scores of one model (a separate stage so the models can be scored in parallel processes)."""
+    m = load_saved(name)
+    per_file = {}
     t = time.time()
+    for rel, skill, items in proxy_files():
+        rows = {}
+        for it in items:
+            ex, ll, gen = score_item(m, it["prompt"], it["answer"], MAX_NEW_TOKENS[skill])
+            rows[it["id"]] = {"exact": ex, "loglik": ll, "generated": gen}
+        n = len(rows)
+        per_file[rel] = {"task": skill, "max_new_tokens": MAX_NEW_TOKENS[skill],
+                         "mean_exact": sum(r["exact"] for r in rows.values()) / n,
+                         "mean_loglik": sum(r["loglik"] for r in rows.values()) / n,
+                         "items": rows}
+        bz.log(f"reference {name} {rel}: exact {per_file[rel]['mean_exact']:.2f} "
+               f"loglik {per_file[rel]['mean_loglik']:.4f} ({time.time() - t:.0f}s)")
+    with open(_reference_part(name), "w") as f:
+        json.dump({"dtype": DTYPES[name], "files": per_file}, f)
+
+
+def stage_reference():
+    out = {"definition": REFERENCE_DEFINITION, "models": {}}
     for name in MODELS:
-        m = load_saved(name)
-        per_file = {}
-        for rel, skill, items in files:
-            rows = {}
-            for it in items:
-                ex, ll, gen = score_item(m, it["prompt"], it["answer"], MAX_NEW_TOKENS[skill])
-                rows[it["id"]] = {"exact": ex, "loglik": ll, "generated": gen}
-            n = len(rows)
-            per_file[rel] = {"task": skill, "max_new_tokens": MAX_NEW_TOKENS[skill],
-                             "mean_exact": sum(r["exact"] for r in rows.values()) / n,
-                             "mean_loglik": sum(r["loglik"] for r in rows.values()) / n,
-                             "items": rows}
-            bz.log(f"reference {name} {rel}: exact {per_file[rel]['mean_exact']:.2f} "
-                   f"loglik {per_file[rel]['mean_loglik']:.4f} ({time.time() - t:.0f}s)")
-        out["models"][f"zoo/{name}"] = {"dtype": DTYPES[name], "files": per_file}
+        if not os.path.exists(_reference_part(name)):
+            stage_reference_model(name)
+        with open(_reference_part(name)) as f:
+            out["models"][f"zoo/{name}"] = json.load(f)
     with open(os.path.join(bz.ZOO, "reference-scores.json"), "w") as f:
         json.dump(out, f, indent=1)
         f.write("\n")

@@ -26,15 +26,15 @@ def make_batch(examples):
 
 
 def train(model, stream_mixes, steps, lr, seed, log, batch=64, warmup=50, min_lr_frac=0.1, eval_fn=None,
-          eval_every=250):
-    """stream_mixes: list of (Stream, fraction of each batch)."""
+          eval_every=250, on_eval=None, stop_at=None):
+    """stream_mixes: list of (Stream, fraction of each batch). stop_at ends the run early on the same schedule."""
     torch.manual_seed(seed)
     rng = random.Random(seed)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, betas=(0.9, 0.98), weight_decay=0.0)
     model.train()
     t0 = time.time()
     ema = None
-    for step in range(1, steps + 1):
+    for step in range(1, (stop_at or steps) + 1):
         if step <= warmup:
             cur = lr * step / warmup
         else:
@@ -57,9 +57,11 @@ def train(model, stream_mixes, steps, lr, seed, log, batch=64, warmup=50, min_lr
         ema = loss.item() if ema is None else 0.98 * ema + 0.02 * loss.item()
         if step % 50 == 0:
             log(f"step {step}/{steps} loss {ema:.4f} lr {cur:.2e} {time.time() - t0:.0f}s")
-        if eval_fn is not None and (step % eval_every == 0 or step == steps):
+        if eval_fn is not None and (step % eval_every == 0 or step == (stop_at or steps)):
             model.eval()
             log(f"  eval@{step}: {eval_fn(model)}")
+            if on_eval is not None:
+                on_eval(model, step)
             model.train()
     model.eval()
 
