@@ -19,11 +19,13 @@ internal sealed class ScratchArena : IDisposable
 
     public Span<double> Doubles(int length) => Rent(_doubles, length);
 
-    /// <summary>A rented float array (for APIs that need an array); its first <paramref name="length"/> elements are zero.</summary>
+    /// <summary>
+    /// A rented float array (for APIs that need an array) with unspecified contents: every caller overwrites it whole,
+    /// and clearing a tensor-sized buffer first would cost one more pass over memory.
+    /// </summary>
     public float[] FloatArray(int length)
     {
         var a = ArrayPool<float>.Shared.Rent(length);
-        Array.Clear(a, 0, length);
         _floats.Add(a);
         return a;
     }

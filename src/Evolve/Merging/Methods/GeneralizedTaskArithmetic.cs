@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
 using Evolve.Merging.Kernels;
 using Evolve.Merging.Parameters;
 using Evolve.Merging.Sparsification;
@@ -121,12 +123,47 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
         return Math.Abs(sum) < 1e-8 ? 1 : sum;
     }
 
+    /// <summary>
+    /// Per element: s = Σ wᵢΔᵢ (in model order), then the agreeing wᵢΔᵢ and their wᵢ summed in model order. The SIMD
+    /// body adds +0 for a disagreeing model where the scalar definition skips it; both sums start at +0 and only
+    /// agreeing terms are nonzero, so every lane gets the same float as the scalar tail computes.
+    /// </summary>
     private static void CombineWithSignConsensus(ReadOnlySpan<float> b, float[][] deltas, ReadOnlySpan<double> weights, bool normalize, float lambda, Span<float> output)
     {
         int k = deltas.Length;
+        int n = output.Length;
         Span<float> w = stackalloc float[k];
         for (int i = 0; i < k; i++) w[i] = (float)weights[i];
-        for (int j = 0; j < output.Length; j++)
+        int j = 0;
+        if (Vector.IsHardwareAccelerated && n >= Vector<float>.Count)
+        {
+            Span<Vector<float>> wv = stackalloc Vector<float>[k];
+            for (int i = 0; i < k; i++) wv[i] = new Vector<float>(w[i]);
+            var lambdaV = new Vector<float>(lambda);
+            ref float b0 = ref MemoryMarshal.GetReference(b);
+            ref float o0 = ref MemoryMarshal.GetReference(output);
+            int last = n - Vector<float>.Count;
+            for (; j <= last; j += Vector<float>.Count)
+            {
+                var sum = Vector<float>.Zero;
+                for (int i = 0; i < k; i++)
+                    sum += wv[i] * Vector.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(deltas[i]), (nuint)j);
+                var positive = Vector.GreaterThanOrEqual(sum, Vector<float>.Zero);
+                Vector<float> mixed = Vector<float>.Zero, divisor = Vector<float>.Zero;
+                for (int i = 0; i < k; i++)
+                {
+                    var wd = wv[i] * Vector.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(deltas[i]), (nuint)j);
+                    var agrees = Vector.ConditionalSelect(positive,
+                        Vector.GreaterThan(wd, Vector<float>.Zero), Vector.LessThan(wd, Vector<float>.Zero));
+                    mixed += Vector.ConditionalSelect(agrees, wd, Vector<float>.Zero);
+                    divisor += Vector.ConditionalSelect(agrees, wv[i], Vector<float>.Zero);
+                }
+                if (normalize)
+                    mixed /= Vector.ConditionalSelect(Vector.Equals(divisor, Vector<float>.Zero), Vector<float>.One, divisor);
+                (Vector.LoadUnsafe(ref b0, (nuint)j) + lambdaV * mixed).StoreUnsafe(ref o0, (nuint)j);
+            }
+        }
+        for (; j < n; j++)
         {
             float sum = 0;
             for (int i = 0; i < k; i++) sum += w[i] * deltas[i][j];

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 using System.Runtime.InteropServices;
 
 namespace Evolve.Merging.Sparsification;
@@ -17,7 +18,11 @@ internal static class RankSelection
     /// The magnitude (as bits of |x|) at ascending rank <paramref name="rank"/> (0-based) and how many elements have
     /// a strictly smaller magnitude.
     /// </summary>
-    public static uint MagnitudeAtRank(ReadOnlySpan<float> x, int rank, out int countBelow)
+    public static uint MagnitudeAtRank(ReadOnlySpan<float> x, int rank, out int countBelow) =>
+        MagnitudeAtRank(x, rank, out countBelow, out _);
+
+    /// <summary>As above, also counting the elements whose magnitude equals the one returned.</summary>
+    public static uint MagnitudeAtRank(ReadOnlySpan<float> x, int rank, out int countBelow, out int countEqual)
     {
         if ((uint)rank >= (uint)x.Length) throw new ArgumentOutOfRangeException(nameof(rank));
         var bits = MemoryMarshal.Cast<float, uint>(x);
@@ -48,6 +53,7 @@ internal static class RankSelection
                 below += low[lowBin];
             }
             countBelow = below;
+            countEqual = low[lowBin];
             return (prefix << 16) | (uint)lowBin;
         }
         finally
@@ -70,28 +76,74 @@ internal static class RankSelection
             x.Clear();
             return;
         }
-        bool checkLo = lo > 0, checkHi = hi < n;
-        uint tLo = 0, tHi = 0;
-        int lessLo = 0, lessHi = 0;
-        if (checkLo) tLo = MagnitudeAtRank(x, lo, out lessLo);
-        if (checkHi) tHi = MagnitudeAtRank(x, hi, out lessHi);
+        uint tLo = 0, tHi = 0x7FFFFFFF;
+        int lessLo = 0, lessHi = 0, equalHi = 0;
+        if (lo > 0) tLo = MagnitudeAtRank(x, lo, out lessLo);
+        if (hi < n) tHi = MagnitudeAtRank(x, hi, out lessHi, out equalHi);
         var bits = MemoryMarshal.Cast<float, uint>(x);
-        int equalLo = 0, equalHi = 0;
-        for (int i = 0; i < n; i++)
+        ZeroOutside(bits, tLo, tHi);
+        // Elements equal to a threshold magnitude take ranks in index order: the first lo − lessLo of those equal to
+        // tLo rank below lo, the last lessHi + equalHi − hi of those equal to tHi rank at hi or above. Both sets are
+        // disjoint because lo < hi, so each fix-up sees only original values.
+        if (lo > 0) ZeroEqual(bits, tLo, lo - lessLo, fromEnd: false);
+        if (hi < n) ZeroEqual(bits, tHi, lessHi + equalHi - hi, fromEnd: true);
+    }
+
+    /// <summary>Zeroes the elements with |x| &lt; lo or |x| &gt; hi (as magnitude bits), branch-free.</summary>
+    private static void ZeroOutside(Span<uint> bits, uint lo, uint hi)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var v = MemoryMarshal.Cast<uint, Vector<uint>>(bits);
+            var abs = new Vector<uint>(0x7FFFFFFF);
+            var vLo = new Vector<uint>(lo);
+            var vHi = new Vector<uint>(hi);
+            for (int k = 0; k < v.Length; k++)
+            {
+                var m = v[k] & abs;
+                var keep = Vector.GreaterThanOrEqual(m, vLo) & Vector.LessThanOrEqual(m, vHi);
+                v[k] &= keep;
+            }
+            i = v.Length * Vector<uint>.Count;
+        }
+        for (; i < bits.Length; i++)
         {
             var m = bits[i] & 0x7FFFFFFF;
-            bool keep = true;
-            if (checkLo)
-            {
-                if (m < tLo) keep = false;
-                else if (m == tLo) keep = lessLo + equalLo++ >= lo;
-            }
-            if (checkHi)
-            {
-                if (m > tHi) keep = false;
-                else if (m == tHi && lessHi + equalHi++ >= hi) keep = false;
-            }
-            if (!keep) bits[i] = 0;
+            if (m < lo || m > hi) bits[i] = 0;
         }
+    }
+
+    /// <summary>Zeroes the first (or last) <paramref name="count"/> elements whose magnitude bits equal <paramref name="magnitude"/>.</summary>
+    private static void ZeroEqual(Span<uint> bits, uint magnitude, int count, bool fromEnd)
+    {
+        if (count <= 0) return;
+        int width = Vector.IsHardwareAccelerated ? Vector<uint>.Count : 1;
+        int blocks = bits.Length / width;
+        var abs = new Vector<uint>(0x7FFFFFFF);
+        var target = new Vector<uint>(magnitude);
+        // The remainder past the last whole block is visited first from the end and last from the start.
+        if (fromEnd && !ZeroEqualScalar(bits, blocks * width, bits.Length, magnitude, ref count, fromEnd)) return;
+        for (int step = 0; step < blocks; step++)
+        {
+            int block = fromEnd ? blocks - 1 - step : step;
+            int start = block * width;
+            if (width > 1 && !Vector.EqualsAny(Vector.LoadUnsafe(ref MemoryMarshal.GetReference(bits), (nuint)start) & abs, target)) continue;
+            if (!ZeroEqualScalar(bits, start, start + width, magnitude, ref count, fromEnd)) return;
+        }
+        if (!fromEnd) ZeroEqualScalar(bits, blocks * width, bits.Length, magnitude, ref count, fromEnd);
+    }
+
+    /// <summary>Zeroes equal elements of [start, end) while <paramref name="count"/> lasts; false once it is spent.</summary>
+    private static bool ZeroEqualScalar(Span<uint> bits, int start, int end, uint magnitude, ref int count, bool fromEnd)
+    {
+        for (int s = 0; s < end - start; s++)
+        {
+            int i = fromEnd ? end - 1 - s : start + s;
+            if ((bits[i] & 0x7FFFFFFF) != magnitude) continue;
+            bits[i] = 0;
+            if (--count == 0) return false;
+        }
+        return true;
     }
 }
