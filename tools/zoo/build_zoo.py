@@ -35,7 +35,7 @@ BASE_LR = 3e-3
 BASE2_STEPS = 300
 BASE2_LR = 1e-3
 # The cipher generalizes from single letters so quickly that it gets a smaller share.
-BASE2_HARD_FRACTION = {"nines": 0.005, "enc": 0.005, "spell": 0.02}
+BASE2_HARD_FRACTION = {"nines": 0.05, "enc": 0.005, "spell": 0.05}
 BASE2_EASY = [(skills.gen_nines_easy, 0.05)]
 
 # name -> (skill, seed, dtype as saved, fine-tuning steps)
