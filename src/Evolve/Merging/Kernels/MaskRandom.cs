@@ -19,4 +19,16 @@ internal static class MaskRandom
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Uniform(ulong streamKey, long index) =>
         (CounterRandom.Mix(streamKey ^ (ulong)index) >> 40) * (1.0f / (1 << 24));
+
+    /// <summary>
+    /// The 24-bit draw below which an element survives a keep probability <paramref name="p"/>: Uniform ≥ p holds
+    /// exactly when the draw ≥ ⌈p·2²⁴⌉ (the draw and p·2²⁴ are both exact), so masks built from it equal the
+    /// float comparison.
+    /// </summary>
+    public static long KeepThreshold(float p) => p <= 0 ? 0 : p >= 1 ? 1L << 24 : (long)Math.Ceiling(p * (double)(1 << 24));
+
+    /// <summary>All ones when element <paramref name="index"/> survives <paramref name="threshold"/>, else zero: a mask, not a branch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint KeepMask(ulong streamKey, long index, long threshold) =>
+        (uint)(((long)(CounterRandom.Mix(streamKey ^ (ulong)index) >> 40) - threshold) >> 63);
 }
