@@ -147,4 +147,32 @@ public sealed class ExecutorTests
         // Chunked merging holds one 65536-element chunk per input plus one for the output, never whole-tensor copies.
         Assert.Equal(4L * 65536 * sizeof(float), stats.PeakWorkingBytes);
     }
+
+    [Theory]
+    [InlineData("ties", "parameters: {weight: 0.7, density: 0.4}")]
+    [InlineData("dare_ties", "parameters: {weight: 0.7, density: 0.4}")]
+    [InlineData("breadcrumbs_ties", "parameters: {weight: 0.7, density: 0.4, gamma: 0.05}")]
+    [InlineData("della", "parameters: {weight: 0.7, density: 0.4, epsilon: 0.1}")]
+    public void StreamedPruningMergesEqualTheWholeTensorInputsBitForBit(string method, string modelParameters)
+    {
+        const int n = 300 * 301; // several streamed chunks, not a multiple of one
+        MemorySource Source(int model) => new($"m{model}", new Dictionary<string, (long[], float[])>
+        {
+            ["model.norm.weight"] = ([300, 301], Enumerable.Range(0, n).Select(i => TinyModels.Value(model, "x", i % 977) * (1 + i % 3)).ToArray()),
+        });
+        using var models = ModelSet.Borrow([(new ModelReference("base"), Source(0)), (new ModelReference("a"), Source(1)), (new ModelReference("b"), Source(2))]);
+        var yaml = $"merge_method: {method}\nbase_model: base\nmodels:\n  - model: a\n    {modelParameters}\n  - model: b\n    {modelParameters}\n";
+        var plan = MergePlanner.Plan(RecipeYaml.Parse(yaml), models);
+        using var weights = new WeightSet();
+        var stats = new MergeExecutor(new MergeExecutorOptions { Threads = 2 }).MergeInto(plan, weights);
+        using var s = weights.Acquire();
+        var t = plan.Tensors.Single();
+        var inputs = t.Inputs.Select(i => ((MemorySource)models[i.Model]).Values("model.norm.weight")).ToArray();
+        var baseValues = ((MemorySource)models[t.Base!.Value.Model]).Values("model.norm.weight");
+        var p = t.Parameters.Definitions.Select((d, i) => (d.Name, t.Parameters.ValuesAt(i).ToArray())).ToDictionary(x => x.Name, x => x.Item2);
+        var whole = MethodHarness.Run(method, baseValues, inputs, p, shape: [300, 301], tensorName: "model.norm.weight");
+        Assert.Equal(whole, s.Get("model.norm.weight").ToArray());
+        Assert.Contains(whole, v => v != 0);
+        Assert.Equal(3L * n * sizeof(float), stats.BytesRead);
+    }
 }

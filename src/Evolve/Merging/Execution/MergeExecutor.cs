@@ -8,8 +8,9 @@ using Evolve.Merging.Planning;
 namespace Evolve.Merging.Execution;
 
 /// <summary>
-/// Runs a <see cref="MergePlan"/>: tensor by tensor from the memory-mapped inputs (each input converted to float32
-/// into a rented buffer, merged, released), several tensors in parallel (<see cref="MergeExecutorOptions.Threads"/>),
+/// Runs a <see cref="MergePlan"/>: tensor by tensor from the memory-mapped inputs (read in cache-sized float32 chunks
+/// by elementwise and chunk-reading methods, else each input converted to float32 into a rented buffer, merged,
+/// released), several tensors in parallel (<see cref="MergeExecutorOptions.Threads"/>),
 /// SIMD within. Working memory is bounded by the tensors in flight: their inputs, outputs and scratch, tracked as
 /// <see cref="MergeStats.PeakWorkingBytes"/>.
 /// </summary>
@@ -95,6 +96,11 @@ internal sealed class MergeExecutor(MergeExecutorOptions? options = null)
             ComputeChunked(plan, tensor, output, default);
             return;
         }
+        if (CanStream(plan, tensor))
+        {
+            ComputeStreamed(plan, tensor, output);
+            return;
+        }
         int n = checked((int)tensor.ElementCount);
         var rented = new List<float[]>();
         using var scratch = new ScratchArena();
@@ -130,9 +136,18 @@ internal sealed class MergeExecutor(MergeExecutorOptions? options = null)
     /// An elementwise method over inputs whose stored bytes are the values (no adapter folded in on read) merges
     /// chunk by chunk from the memory-mapped bytes: no whole-tensor float32 copies, memory traffic of one pass.
     /// </summary>
-    private static bool CanChunk(MergePlan plan, PlannedTensor tensor)
+    private static bool CanChunk(MergePlan plan, PlannedTensor tensor) =>
+        !tensor.CopyOnly && plan.Method.IsElementwise(tensor.Parameters) && StoredBytesAreValues(plan, tensor);
+
+    /// <summary>
+    /// A method that reads in chunks (in several passes) over such inputs reads them straight from the mapped bytes
+    /// too, converting one chunk at a time: no whole-tensor float32 copies, no page faults on fresh buffers.
+    /// </summary>
+    private static bool CanStream(MergePlan plan, PlannedTensor tensor) =>
+        !tensor.CopyOnly && plan.Method.ReadsInChunks(tensor.Parameters) && StoredBytesAreValues(plan, tensor);
+
+    private static bool StoredBytesAreValues(MergePlan plan, PlannedTensor tensor)
     {
-        if (tensor.CopyOnly || !plan.Method.IsElementwise(tensor.Parameters)) return false;
         foreach (var input in tensor.Base is { } b ? tensor.Inputs.Append(b) : tensor.Inputs)
         {
             var source = plan.Models[input.Model];
@@ -140,6 +155,30 @@ internal sealed class MergeExecutor(MergeExecutorOptions? options = null)
             if (!source.TryGetInfo(input.Tensor, out var info) || !info.DType.IsFloat32Convertible()) return false;
         }
         return true;
+    }
+
+    private void ComputeStreamed(MergePlan plan, PlannedTensor tensor, Span<float> output)
+    {
+        // The base, when there is one, is the input after the models (TensorMergeContext's convention).
+        var all = tensor.Base is { } b ? tensor.Inputs.Append(b).ToArray() : tensor.Inputs;
+        var infos = new TensorInfo[all.Length];
+        long read = 0;
+        for (int i = 0; i < all.Length; i++)
+        {
+            plan.Models[all[i].Model].TryGetInfo(all[i].Tensor, out infos[i]);
+            read += infos[i].ElementCount * infos[i].DType.ByteSize();
+        }
+        void Read(int input, int start, Span<float> destination)
+        {
+            int size = infos[input].DType.ByteSize();
+            var stored = plan.Models[all[input].Model].GetBytes(all[input].Tensor).Slice(start * size, destination.Length * size);
+            FloatConversion.ToSingle(stored, infos[input].DType, destination);
+        }
+        using var scratch = new ScratchArena();
+        var context = new TensorMergeContext(tensor.Name, tensor.Shape, tensor.Base is not null, tensor.Inputs.Length, Read,
+            tensor.Parameters, plan.Seed, scratch);
+        plan.Method.Merge(context, output);
+        Interlocked.Add(ref _bytesRead, read);
     }
 
     /// <summary>Merges chunk by chunk into <paramref name="floats"/>, or, when <paramref name="bytes"/> is given, into it in <paramref name="dtype"/>.</summary>

@@ -41,6 +41,8 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
         return [.. list];
     }
 
+    public override bool ReadsInChunks(MethodParameters parameters) => !IsElementwise(parameters);
+
     /// <summary>Without consensus and without effective pruning the merge is B + Σ cᵢ(Xᵢ − B), element by element.</summary>
     public override bool IsElementwise(MethodParameters parameters)
     {
@@ -58,8 +60,6 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
         var densities = p.PerModel("density");
         bool normalize = p.Flag("normalize"), rescale = p.Flag("rescale");
         float lambda = (float)p.Global("lambda");
-        var b = context.Base;
-        int k = context.ModelCount;
 
         bool prunes = _sparsification != SparsificationKind.None;
         if (prunes)
@@ -73,21 +73,96 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
             return;
         }
 
+        MergeStreamed(context, weights, densities, normalize, lambda, output);
+    }
+
+    /// <summary>
+    /// Pruning or consensus needs each task vector's rank thresholds and norms before the combine, so the inputs are
+    /// read in passes of cache-sized chunks (whole rows for DELLA) rather than held whole: the magnitude histograms
+    /// (two passes) when ranking, the L1 norms (one pass) when rescaling, then one fused pass
+    /// delta → prune → scale → combine → output.
+    /// </summary>
+    private void MergeStreamed(TensorMergeContext context, ReadOnlySpan<double> weights, ReadOnlySpan<double> densities,
+        bool normalize, float lambda, Span<float> output)
+    {
+        var p = context.Parameters;
+        int n = context.Length, k = context.ModelCount;
         var gammas = _sparsification == SparsificationKind.MagnitudeOutliers ? p.PerModel("gamma") : default;
         var epsilons = _sparsification == SparsificationKind.RankSampling ? p.PerModel("epsilon") : default;
         var columns = context.RowLayout.Columns;
-        var deltas = new float[k][];
-        for (int i = 0; i < k; i++)
+        int chunk = _sparsification == SparsificationKind.RankSampling && columns > 0
+            ? Math.Max(1, StreamChunk / columns) * columns
+            : StreamChunk;
+        chunk = Math.Min(chunk, n);
+        if (chunk == 0) return;
+        var scratch = context.Scratch;
+        var pruners = new TaskVectorPruner[k];
+        try
         {
-            deltas[i] = context.Scratch.FloatArray(context.Length);
-            var delta = deltas[i].AsSpan(0, context.Length);
-            System.Numerics.Tensors.TensorPrimitives.Subtract(context.Model(i), b, delta);
-            var settings = new PruneSettings(densities[i], gammas.IsEmpty ? 0 : gammas[i], epsilons.IsEmpty ? 0 : epsilons[i],
-                rescale, MaskRandom.StreamKey(context.Seed, context.TensorName, i), columns);
-            TaskVectorPruning.Apply(_sparsification, delta, settings, context.Scratch);
+            for (int i = 0; i < k; i++)
+            {
+                var settings = new PruneSettings(densities[i], gammas.IsEmpty ? 0 : gammas[i], epsilons.IsEmpty ? 0 : epsilons[i],
+                    p.Flag("rescale"), MaskRandom.StreamKey(context.Seed, context.TensorName, i), columns);
+                pruners[i] = new TaskVectorPruner(_sparsification, settings, n);
+            }
+            var baseBuffer = scratch.Floats(chunk);
+            var modelBuffer = scratch.Floats(chunk);
+            var deltas = new float[k][];
+            for (int i = 0; i < k; i++) deltas[i] = scratch.FloatArray(chunk);
+
+            if (pruners.Any(q => q.NeedsRanks))
+            {
+                for (int start = 0; start < n; start += chunk)
+                {
+                    var b = context.BaseChunk(start, baseBuffer[..Math.Min(chunk, n - start)]);
+                    for (int i = 0; i < k; i++)
+                        if (pruners[i].NeedsRanks) pruners[i].CountHigh(Delta(context, i, start, b, modelBuffer, deltas[i]));
+                }
+                foreach (var q in pruners) q.EndHigh();
+                for (int start = 0; start < n; start += chunk)
+                {
+                    var b = context.BaseChunk(start, baseBuffer[..Math.Min(chunk, n - start)]);
+                    for (int i = 0; i < k; i++)
+                        if (pruners[i].NeedsRanks) pruners[i].CountLow(Delta(context, i, start, b, modelBuffer, deltas[i]));
+                }
+                foreach (var q in pruners) q.EndRanks();
+            }
+            if (pruners.Any(q => q.NeedsNorms))
+            {
+                foreach (var q in pruners) q.Restart();
+                for (int start = 0; start < n; start += chunk)
+                {
+                    var b = context.BaseChunk(start, baseBuffer[..Math.Min(chunk, n - start)]);
+                    for (int i = 0; i < k; i++)
+                        if (pruners[i].NeedsNorms) pruners[i].AccumulateNorms(Delta(context, i, start, b, modelBuffer, deltas[i]), start);
+                }
+                foreach (var q in pruners) q.EndNorms();
+            }
+            foreach (var q in pruners) q.Restart();
+            for (int start = 0; start < n; start += chunk)
+            {
+                int len = Math.Min(chunk, n - start);
+                var b = context.BaseChunk(start, baseBuffer[..len]);
+                for (int i = 0; i < k; i++) pruners[i].Prune(Delta(context, i, start, b, modelBuffer, deltas[i]), start);
+                if (_consensus) CombineWithSignConsensus(b, deltas, weights, normalize, lambda, output.Slice(start, len));
+                else CombineAll(b, deltas, weights, normalize, lambda, output.Slice(start, len));
+            }
         }
-        if (_consensus) CombineWithSignConsensus(b, deltas, weights, normalize, lambda, output);
-        else CombineAll(b, deltas, weights, normalize, lambda, output);
+        finally
+        {
+            foreach (var q in pruners) q?.Dispose();
+        }
+    }
+
+    /// <summary>Elements per streamed chunk: every model's delta chunk, the base's and the output's stay in L2.</summary>
+    internal const int StreamChunk = 1 << 14;
+
+    /// <summary>Δᵢ over the chunk of <paramref name="b"/> starting at <paramref name="start"/>, into <paramref name="delta"/>.</summary>
+    private static Span<float> Delta(TensorMergeContext context, int i, int start, ReadOnlySpan<float> b, Span<float> modelBuffer, float[] delta)
+    {
+        var d = delta.AsSpan(0, b.Length);
+        System.Numerics.Tensors.TensorPrimitives.Subtract(context.ModelChunk(i, start, modelBuffer[..b.Length]), b, d);
+        return d;
     }
 
     /// <summary>No pruning, no consensus: R = B + λ/divisor·Σ wᵢ(Xᵢ − B), fused chunk by chunk.</summary>

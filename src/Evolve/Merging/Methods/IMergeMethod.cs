@@ -34,6 +34,12 @@ internal interface IMergeMethod
     /// </summary>
     bool IsElementwise(MethodParameters parameters);
 
+    /// <summary>
+    /// True when <see cref="Merge"/> reads its inputs only chunk by chunk (<see cref="TensorMergeContext.ModelChunk"/>),
+    /// so the executor may let it read the stored bytes in passes instead of whole-tensor float32 copies.
+    /// </summary>
+    bool ReadsInChunks(MethodParameters parameters);
+
     /// <summary>Merges one tensor into <paramref name="output"/> (same element count as the inputs).</summary>
     void Merge(TensorMergeContext context, Span<float> output);
 }

@@ -27,6 +27,8 @@ internal abstract class MergeMethod : IMergeMethod
 
     public virtual bool IsElementwise(MethodParameters parameters) => false;
 
+    public virtual bool ReadsInChunks(MethodParameters parameters) => false;
+
     public abstract void Merge(TensorMergeContext context, Span<float> output);
 
     public override string ToString() => Name;

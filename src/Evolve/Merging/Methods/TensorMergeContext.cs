@@ -6,12 +6,16 @@ namespace Evolve.Merging.Methods;
 /// <summary>
 /// Everything a method sees for one output tensor: the base (when the method uses one), the other inputs in recipe
 /// order, their resolved parameters, the seed of counter-based randomness, and a scratch arena for temporaries.
-/// Inputs are float32 whatever the storage dtype.
+/// Inputs are float32 whatever the storage dtype: held whole, or, for a method that
+/// <see cref="IMergeMethod.ReadsInChunks">reads in chunks</see>, converted chunk by chunk from storage on each read.
 /// </summary>
 internal sealed class TensorMergeContext
 {
     private readonly float[]? _base;
-    private readonly float[][] _models;
+    private readonly float[][]? _models;
+    private readonly InputChunkReader? _reader;
+    private readonly bool _streamedBase;
+    private readonly int _modelCount;
 
     public TensorMergeContext(string tensorName, long[] shape, float[]? baseTensor, float[][] models,
         MethodParameters parameters, ulong seed, ScratchArena scratch)
@@ -28,6 +32,24 @@ internal sealed class TensorMergeContext
                 throw new ArgumentException("input buffer shorter than the tensor", nameof(models));
         _base = baseTensor;
         _models = models;
+        _modelCount = models.Length;
+        Parameters = parameters;
+        Seed = seed;
+        Scratch = scratch;
+    }
+
+    /// <summary>Inputs read from storage chunk by chunk through <paramref name="reader"/> (index <paramref name="modelCount"/> is the base).</summary>
+    public TensorMergeContext(string tensorName, long[] shape, bool hasBase, int modelCount, InputChunkReader reader,
+        MethodParameters parameters, ulong seed, ScratchArena scratch)
+    {
+        TensorName = tensorName;
+        Shape = shape;
+        long n = 1;
+        foreach (var d in shape) n *= d;
+        Length = checked((int)n);
+        _streamedBase = hasBase;
+        _modelCount = modelCount;
+        _reader = reader;
         Parameters = parameters;
         Seed = seed;
         Scratch = scratch;
@@ -41,16 +63,35 @@ internal sealed class TensorMergeContext
     /// <summary>Elements per tensor.</summary>
     public int Length { get; }
 
-    public bool HasBase => _base is not null;
+    public bool HasBase => _base is not null || _streamedBase;
 
     public ReadOnlySpan<float> Base => _base is null
-        ? throw new InvalidOperationException($"{TensorName}: the method needs a base tensor")
+        ? throw new InvalidOperationException($"{TensorName}: the method needs a base tensor held whole")
         : _base.AsSpan(0, Length);
 
     /// <summary>Inputs other than the base, in recipe order.</summary>
-    public int ModelCount => _models.Length;
+    public int ModelCount => _modelCount;
 
-    public ReadOnlySpan<float> Model(int i) => _models[i].AsSpan(0, Length);
+    public ReadOnlySpan<float> Model(int i) => _models is null
+        ? throw new InvalidOperationException($"{TensorName}: inputs are streamed; read them with ModelChunk")
+        : _models[i].AsSpan(0, Length);
+
+    /// <summary>Base elements [start, start + buffer.Length): a view of the held tensor, or converted into <paramref name="buffer"/>.</summary>
+    public ReadOnlySpan<float> BaseChunk(int start, Span<float> buffer)
+    {
+        if (_reader is null) return Base.Slice(start, buffer.Length);
+        if (!_streamedBase) throw new InvalidOperationException($"{TensorName}: the method needs a base tensor");
+        _reader(_modelCount, start, buffer);
+        return buffer;
+    }
+
+    /// <summary>Elements [start, start + buffer.Length) of input <paramref name="i"/>: a view of the held tensor, or converted into <paramref name="buffer"/>.</summary>
+    public ReadOnlySpan<float> ModelChunk(int i, int start, Span<float> buffer)
+    {
+        if (_reader is null) return Model(i).Slice(start, buffer.Length);
+        _reader(i, start, buffer);
+        return buffer;
+    }
 
     public MethodParameters Parameters { get; }
 
@@ -70,3 +111,6 @@ internal sealed class TensorMergeContext
         }
     }
 }
+
+/// <summary>Converts elements [start, start + destination.Length) of input <paramref name="input"/> to float32.</summary>
+internal delegate void InputChunkReader(int input, int start, Span<float> destination);

@@ -9,8 +9,10 @@ internal static class MagnitudePruning
     public static void Apply(Span<float> x, double density)
     {
         if (density >= 1) return;
-        int n = x.Length;
-        int k = (int)Math.Floor(density * n);
-        RankSelection.KeepRankRange(x, n - k, n);
+        var (lo, hi) = KeptRanks(x.Length, density);
+        RankSelection.KeepRankRange(x, lo, hi);
     }
+
+    /// <summary>The ascending magnitude ranks [lo, hi) that survive among <paramref name="n"/> elements.</summary>
+    public static (int Lo, int Hi) KeptRanks(int n, double density) => (n - (int)Math.Floor(density * n), n);
 }

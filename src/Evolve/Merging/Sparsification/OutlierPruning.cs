@@ -13,7 +13,13 @@ internal static class OutlierPruning
     public static void Apply(Span<float> x, double density, double gamma)
     {
         if (density >= 1) return;
-        int n = x.Length;
+        var (lo, hi) = KeptRanks(x.Length, density, gamma);
+        RankSelection.KeepRankRange(x, lo, hi);
+    }
+
+    /// <summary>The ascending magnitude ranks [lo, hi) that survive among <paramref name="n"/> elements.</summary>
+    public static (int Lo, int Hi) KeptRanks(int n, double density, double gamma)
+    {
         int target = (int)Math.Floor(density * n);
         int top = (int)Math.Floor(gamma * n);
         int bottom = n - target - top;
@@ -22,6 +28,6 @@ internal static class OutlierPruning
             top += bottom;
             bottom = 0;
         }
-        RankSelection.KeepRankRange(x, bottom, n - top);
+        return (bottom, n - top);
     }
 }

@@ -5,13 +5,14 @@ namespace Evolve.Merging.Sparsification;
 /// <summary>
 /// DELLA MagPrune: per row (the last dimension; a 1-D tensor is one row) rank magnitudes ascending, r = 0..m−1,
 /// and keep element r with probability p = (density − ε) + 2ε·r/(m−1). Equal magnitudes get distinct ranks by
-/// column order, as a double argsort does.
+/// column order, as a double argsort does. A chunk holds whole rows; <c>offset</c> is the index of x[0] in the tensor.
 /// Differs from mergekit, which raises unless 0 &lt; density − ε and density + ε &lt; 1: here p is clamped to
 /// [0, 1] so a search may propose any (density, ε); and a one-element row gets p = density instead of NaN.
 /// </summary>
 internal static class RankSamplingPruning
 {
-    public static void Apply(Span<float> x, double density, double epsilon, int columns, ulong streamKey, ScratchArena scratch)
+    public static void Apply(Span<float> x, double density, double epsilon, int columns, ulong streamKey, Span<ulong> keys,
+        Span<double> probabilities, long offset)
     {
         if (density >= 1) return;
         if (density <= 0)
@@ -20,14 +21,12 @@ internal static class RankSamplingPruning
             return;
         }
         if (columns <= 0) columns = x.Length;
-        var keys = scratch.ULongs(columns);
-        var probabilities = scratch.Doubles(columns);
         for (int start = 0; start < x.Length; start += columns)
         {
             var row = x.Slice(start, columns);
             KeepProbabilities(row, density, epsilon, keys, probabilities);
             for (int c = 0; c < columns; c++)
-                if (MaskRandom.Uniform(streamKey, start + c) >= probabilities[c])
+                if (MaskRandom.Uniform(streamKey, offset + start + c) >= probabilities[c])
                     row[c] = 0;
         }
     }

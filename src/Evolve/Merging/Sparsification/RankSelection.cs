@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Numerics;
-using System.Runtime.InteropServices;
 
 namespace Evolve.Merging.Sparsification;
 
@@ -8,12 +7,11 @@ namespace Evolve.Merging.Sparsification;
 /// O(n) selection on magnitudes instead of a full argsort: a two-pass radix select over the bit patterns of |x|
 /// (non-negative floats order like their bits), then one pass that keeps a range of ascending ranks. Ties between
 /// equal magnitudes are broken by element index (the earlier element ranks lower), so results are deterministic.
+/// Both passes accept the tensor chunk by chunk (<see cref="MagnitudeRankSelector"/>, <see cref="RankRangeKeeper"/>),
+/// so a caller may stream it from storage instead of holding it whole.
 /// </summary>
 internal static class RankSelection
 {
-    private const int HighBins = 1 << 15;
-    private const int LowBins = 1 << 16;
-
     /// <summary>
     /// The magnitude (as bits of |x|) at ascending rank <paramref name="rank"/> (0-based) and how many elements have
     /// a strictly smaller magnitude.
@@ -25,41 +23,11 @@ internal static class RankSelection
     public static uint MagnitudeAtRank(ReadOnlySpan<float> x, int rank, out int countBelow, out int countEqual)
     {
         if ((uint)rank >= (uint)x.Length) throw new ArgumentOutOfRangeException(nameof(rank));
-        var bits = MemoryMarshal.Cast<float, uint>(x);
-        var histogram = ArrayPool<int>.Shared.Rent(LowBins);
-        try
-        {
-            var high = histogram.AsSpan(0, HighBins);
-            high.Clear();
-            foreach (var b in bits) high[(int)((b & 0x7FFFFFFF) >> 16)]++;
-            int below = 0, bin = 0;
-            for (; bin < HighBins; bin++)
-            {
-                if (below + high[bin] > rank) break;
-                below += high[bin];
-            }
-            var low = histogram.AsSpan(0, LowBins);
-            low.Clear();
-            var prefix = (uint)bin;
-            foreach (var b in bits)
-            {
-                var m = b & 0x7FFFFFFF;
-                if (m >> 16 == prefix) low[(int)(m & 0xFFFF)]++;
-            }
-            int lowBin = 0;
-            for (; lowBin < LowBins; lowBin++)
-            {
-                if (below + low[lowBin] > rank) break;
-                below += low[lowBin];
-            }
-            countBelow = below;
-            countEqual = low[lowBin];
-            return (prefix << 16) | (uint)lowBin;
-        }
-        finally
-        {
-            ArrayPool<int>.Shared.Return(histogram);
-        }
+        using var selector = new MagnitudeRankSelector(rank);
+        selector.CountHigh(x);
+        selector.EndHigh();
+        selector.CountLow(x);
+        return selector.Result(out countBelow, out countEqual);
     }
 
     /// <summary>
@@ -76,74 +44,158 @@ internal static class RankSelection
             x.Clear();
             return;
         }
-        uint tLo = 0, tHi = 0x7FFFFFFF;
-        int lessLo = 0, lessHi = 0, equalHi = 0;
-        if (lo > 0) tLo = MagnitudeAtRank(x, lo, out lessLo);
-        if (hi < n) tHi = MagnitudeAtRank(x, hi, out lessHi, out equalHi);
-        var bits = MemoryMarshal.Cast<float, uint>(x);
-        ZeroOutside(bits, tLo, tHi);
-        // Elements equal to a threshold magnitude take ranks in index order: the first lo − lessLo of those equal to
-        // tLo rank below lo, the last lessHi + equalHi − hi of those equal to tHi rank at hi or above. Both sets are
-        // disjoint because lo < hi, so each fix-up sees only original values.
-        if (lo > 0) ZeroEqual(bits, tLo, lo - lessLo, fromEnd: false);
-        if (hi < n) ZeroEqual(bits, tHi, lessHi + equalHi - hi, fromEnd: true);
+        var keeper = RankRangeKeeper.Everything;
+        if (lo > 0) keeper = keeper.WithLow(MagnitudeAtRank(x, lo, out var lessLo), lessLo, lo);
+        if (hi < n) keeper = keeper.WithHigh(MagnitudeAtRank(x, hi, out var lessHi), lessHi, hi);
+        keeper.Apply(x);
+    }
+}
+
+/// <summary>
+/// The radix select of one rank fed chunk by chunk: every chunk through <see cref="CountHigh"/>, then
+/// <see cref="EndHigh"/>, then every chunk again through <see cref="CountLow"/>, then <see cref="Result"/>.
+/// </summary>
+internal sealed class MagnitudeRankSelector : IDisposable
+{
+    private const int HighBins = 1 << 15;
+    private const int LowBins = 1 << 16;
+    private readonly int _rank;
+    private readonly int[] _histogram;
+    private int _below;
+    private uint _prefix;
+
+    public MagnitudeRankSelector(int rank)
+    {
+        _rank = rank;
+        _histogram = ArrayPool<int>.Shared.Rent(LowBins);
+        Array.Clear(_histogram, 0, HighBins);
     }
 
-    /// <summary>Zeroes the elements with |x| &lt; lo or |x| &gt; hi (as magnitude bits), branch-free.</summary>
-    private static void ZeroOutside(Span<uint> bits, uint lo, uint hi)
+    public void CountHigh(ReadOnlySpan<float> x)
     {
+        var high = _histogram.AsSpan(0, HighBins);
+        foreach (var b in System.Runtime.InteropServices.MemoryMarshal.Cast<float, uint>(x)) high[(int)((b & 0x7FFFFFFF) >> 16)]++;
+    }
+
+    public void EndHigh()
+    {
+        var high = _histogram.AsSpan(0, HighBins);
+        int below = 0, bin = 0;
+        for (; bin < HighBins; bin++)
+        {
+            if (below + high[bin] > _rank) break;
+            below += high[bin];
+        }
+        _below = below;
+        _prefix = (uint)bin;
+        Array.Clear(_histogram, 0, LowBins);
+    }
+
+    /// <summary>Counts the low bits of the elements in the bin that holds the rank; a SIMD test skips blocks without one.</summary>
+    public void CountLow(ReadOnlySpan<float> x)
+    {
+        var low = _histogram.AsSpan(0, LowBins);
+        var bits = System.Runtime.InteropServices.MemoryMarshal.Cast<float, uint>(x);
         int i = 0;
         if (Vector.IsHardwareAccelerated)
         {
-            var v = MemoryMarshal.Cast<uint, Vector<uint>>(bits);
+            var vectors = System.Runtime.InteropServices.MemoryMarshal.Cast<uint, Vector<uint>>(bits);
             var abs = new Vector<uint>(0x7FFFFFFF);
-            var vLo = new Vector<uint>(lo);
-            var vHi = new Vector<uint>(hi);
-            for (int k = 0; k < v.Length; k++)
+            var prefix = new Vector<uint>(_prefix);
+            for (int k = 0; k < vectors.Length; k++)
             {
-                var m = v[k] & abs;
-                var keep = Vector.GreaterThanOrEqual(m, vLo) & Vector.LessThanOrEqual(m, vHi);
-                v[k] &= keep;
+                if (!Vector.EqualsAny(Vector.ShiftRightLogical(vectors[k] & abs, 16), prefix)) continue;
+                for (int j = k * Vector<uint>.Count; j < (k + 1) * Vector<uint>.Count; j++)
+                {
+                    var m = bits[j] & 0x7FFFFFFF;
+                    if (m >> 16 == _prefix) low[(int)(m & 0xFFFF)]++;
+                }
             }
-            i = v.Length * Vector<uint>.Count;
+            i = vectors.Length * Vector<uint>.Count;
         }
         for (; i < bits.Length; i++)
         {
             var m = bits[i] & 0x7FFFFFFF;
-            if (m < lo || m > hi) bits[i] = 0;
+            if (m >> 16 == _prefix) low[(int)(m & 0xFFFF)]++;
         }
     }
 
-    /// <summary>Zeroes the first (or last) <paramref name="count"/> elements whose magnitude bits equal <paramref name="magnitude"/>.</summary>
-    private static void ZeroEqual(Span<uint> bits, uint magnitude, int count, bool fromEnd)
+    /// <summary>The magnitude bits at the rank, the count strictly below it and the count equal to it.</summary>
+    public uint Result(out int countBelow, out int countEqual)
     {
-        if (count <= 0) return;
-        int width = Vector.IsHardwareAccelerated ? Vector<uint>.Count : 1;
-        int blocks = bits.Length / width;
-        var abs = new Vector<uint>(0x7FFFFFFF);
-        var target = new Vector<uint>(magnitude);
-        // The remainder past the last whole block is visited first from the end and last from the start.
-        if (fromEnd && !ZeroEqualScalar(bits, blocks * width, bits.Length, magnitude, ref count, fromEnd)) return;
-        for (int step = 0; step < blocks; step++)
+        var low = _histogram.AsSpan(0, LowBins);
+        int below = _below, lowBin = 0;
+        for (; lowBin < LowBins; lowBin++)
         {
-            int block = fromEnd ? blocks - 1 - step : step;
-            int start = block * width;
-            if (width > 1 && !Vector.EqualsAny(Vector.LoadUnsafe(ref MemoryMarshal.GetReference(bits), (nuint)start) & abs, target)) continue;
-            if (!ZeroEqualScalar(bits, start, start + width, magnitude, ref count, fromEnd)) return;
+            if (below + low[lowBin] > _rank) break;
+            below += low[lowBin];
         }
-        if (!fromEnd) ZeroEqualScalar(bits, blocks * width, bits.Length, magnitude, ref count, fromEnd);
+        countBelow = below;
+        countEqual = low[lowBin];
+        return (_prefix << 16) | (uint)lowBin;
     }
 
-    /// <summary>Zeroes equal elements of [start, end) while <paramref name="count"/> lasts; false once it is spent.</summary>
-    private static bool ZeroEqualScalar(Span<uint> bits, int start, int end, uint magnitude, ref int count, bool fromEnd)
+    public void Dispose() => ArrayPool<int>.Shared.Return(_histogram);
+}
+
+/// <summary>
+/// The keep pass of a rank range, fed the tensor's chunks in index order: elements strictly inside the threshold
+/// magnitudes are kept and those outside zeroed branch-free; a SIMD block holding an element equal to a threshold
+/// goes through the scalar rule, which counts equal elements in index order (the first lo − lessLo equal to the low
+/// threshold rank below lo, equal ones from the (hi − lessHi + 1)-th on rank at hi or above).
+/// </summary>
+internal struct RankRangeKeeper
+{
+    // Magnitudes never have bit 31 set, so this "threshold" never equals one.
+    private const uint Never = 0xFFFFFFFF;
+    private uint _lo, _hi, _equalLoBits, _equalHiBits;
+    private int _lessLo, _lessHi, _rankLo, _rankHi;
+    private int _seenLo, _seenHi;
+
+    /// <summary>Keeps every rank.</summary>
+    public static RankRangeKeeper Everything => new() { _lo = 0, _hi = 0x7FFFFFFF, _equalLoBits = Never, _equalHiBits = Never };
+
+    public readonly RankRangeKeeper WithLow(uint magnitude, int countBelow, int rank) =>
+        this with { _lo = magnitude, _equalLoBits = magnitude, _lessLo = countBelow, _rankLo = rank };
+
+    public readonly RankRangeKeeper WithHigh(uint magnitude, int countBelow, int rank) =>
+        this with { _hi = magnitude, _equalHiBits = magnitude, _lessHi = countBelow, _rankHi = rank };
+
+    /// <summary>Starts a new pass over the tensor.</summary>
+    public void Restart() => _seenLo = _seenHi = 0;
+
+    /// <summary>Applies the range to the next chunk (chunks in index order, from <see cref="Restart"/> on).</summary>
+    public void Apply(Span<float> chunk)
     {
-        for (int s = 0; s < end - start; s++)
+        var bits = System.Runtime.InteropServices.MemoryMarshal.Cast<float, uint>(chunk);
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
         {
-            int i = fromEnd ? end - 1 - s : start + s;
-            if ((bits[i] & 0x7FFFFFFF) != magnitude) continue;
-            bits[i] = 0;
-            if (--count == 0) return false;
+            var vectors = System.Runtime.InteropServices.MemoryMarshal.Cast<uint, Vector<uint>>(bits);
+            var abs = new Vector<uint>(0x7FFFFFFF);
+            Vector<uint> lo = new(_lo), hi = new(_hi), equalLo = new(_equalLoBits), equalHi = new(_equalHiBits);
+            for (int k = 0; k < vectors.Length; k++)
+            {
+                var m = vectors[k] & abs;
+                if (Vector.EqualsAny(m, equalLo) || Vector.EqualsAny(m, equalHi))
+                    ApplyScalar(bits.Slice(k * Vector<uint>.Count, Vector<uint>.Count));
+                else
+                    vectors[k] &= Vector.GreaterThanOrEqual(m, lo) & Vector.LessThanOrEqual(m, hi);
+            }
+            i = vectors.Length * Vector<uint>.Count;
         }
-        return true;
+        ApplyScalar(bits[i..]);
+    }
+
+    private void ApplyScalar(Span<uint> bits)
+    {
+        for (int i = 0; i < bits.Length; i++)
+        {
+            var m = bits[i] & 0x7FFFFFFF;
+            bool keep = m >= _lo && m <= _hi;
+            if (m == _equalLoBits) keep &= _lessLo + _seenLo++ >= _rankLo;
+            if (m == _equalHiBits) keep &= _lessHi + _seenHi++ < _rankHi;
+            if (!keep) bits[i] = 0;
+        }
     }
 }

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
 using Evolve.Merging.Kernels;
 
 namespace Evolve.Merging.Sparsification;
@@ -12,38 +14,214 @@ namespace Evolve.Merging.Sparsification;
 internal readonly record struct PruneSettings(double Density, double Gamma, double Epsilon, bool Rescale, ulong StreamKey, int Columns);
 
 /// <summary>
-/// Sparsifies one task vector in place with the chosen sparsifier, then applies the optional L1 rescale
-/// (mergekit's <c>rescaled_masked_tensor</c>: scale = ‖x‖₁/‖masked‖₁, skipped when either norm is below 1e-7), with
-/// both norms accumulated in float64.
+/// Sparsifies one task vector with the chosen sparsifier, then applies the optional L1 rescale (mergekit's
+/// <c>rescaled_masked_tensor</c>: scale = ‖x‖₁/‖masked‖₁, skipped when either norm is below 1e-7). The vector may be
+/// fed chunk by chunk in index order (<see cref="TaskVectorPruner"/>); the whole-span <see cref="Apply"/> is the
+/// one-chunk case.
 /// </summary>
 internal static class TaskVectorPruning
 {
-    private const double RescaleFloor = 1e-7;
-
     public static void Apply(SparsificationKind kind, Span<float> delta, in PruneSettings s, ScratchArena scratch)
     {
-        if (kind == SparsificationKind.None || s.Density >= 1) return;
-        double before = s.Rescale ? Fp64.SumAbs(delta) : 0;
-        switch (kind)
+        using var pruner = new TaskVectorPruner(kind, s, delta.Length);
+        if (pruner.NeedsRanks)
+        {
+            pruner.CountHigh(delta);
+            pruner.EndHigh();
+            pruner.CountLow(delta);
+            pruner.EndRanks();
+        }
+        if (pruner.NeedsNorms)
+        {
+            Span<float> copy = scratch.Floats(delta.Length);
+            delta.CopyTo(copy);
+            pruner.Restart();
+            pruner.AccumulateNorms(copy, 0);
+            pruner.EndNorms();
+        }
+        pruner.Restart();
+        pruner.Prune(delta, 0);
+    }
+}
+
+/// <summary>
+/// The sparsifier and rescale of one task vector over a tensor streamed in chunks (index order, whole rows for
+/// DELLA): a rank pass pair when pruning by magnitude rank (<see cref="CountHigh"/>, <see cref="CountLow"/>), a
+/// norm pass when rescaling (<see cref="AccumulateNorms"/>), then <see cref="Prune"/> per chunk. Each pass starts
+/// with <see cref="Restart"/>. The L1 norms are summed in float64 chunk by chunk (each chunk's SIMD float64 sum added
+/// in chunk order): chunk boundaries depend only on the tensor, so the scale is the same whatever the thread count.
+/// </summary>
+internal sealed class TaskVectorPruner : IDisposable
+{
+    private const double RescaleFloor = 1e-7;
+    private readonly SparsificationKind _kind;
+    private readonly PruneSettings _s;
+    private readonly bool _inactive, _zeroAll;
+    private readonly MagnitudeRankSelector? _low, _high;
+    private readonly int _rankLo, _rankHi;
+    private RankRangeKeeper _keeper = RankRangeKeeper.Everything;
+    private double _before, _after;
+    private readonly ulong[]? _rowKeys;
+    private readonly double[]? _rowProbabilities;
+    // DELLA's mask costs a sort per row: the norm pass records which elements it kept, and the final pass reuses it.
+    private readonly ulong[]? _kept;
+    private float[]? _unmasked;
+
+    public TaskVectorPruner(SparsificationKind kind, in PruneSettings s, int length)
+    {
+        _kind = kind;
+        _s = s;
+        _inactive = kind == SparsificationKind.None || s.Density >= 1;
+        if (_inactive) return;
+        if (kind is SparsificationKind.Magnitude or SparsificationKind.MagnitudeOutliers)
+        {
+            int n = length;
+            var (lo, hi) = kind == SparsificationKind.Magnitude
+                ? MagnitudePruning.KeptRanks(n, s.Density)
+                : OutlierPruning.KeptRanks(n, s.Density, s.Gamma);
+            lo = Math.Max(lo, 0);
+            hi = Math.Min(hi, n);
+            if (lo == 0 && hi == n) _inactive = true;
+            else if (lo >= hi) _zeroAll = true;
+            else
+            {
+                (_rankLo, _rankHi) = (lo, hi);
+                if (lo > 0) _low = new MagnitudeRankSelector(lo);
+                if (hi < n) _high = new MagnitudeRankSelector(hi);
+            }
+        }
+        else if (kind == SparsificationKind.RankSampling)
+        {
+            if (s.Density <= 0)
+            {
+                _zeroAll = true;
+                return;
+            }
+            int columns = s.Columns > 0 ? s.Columns : length;
+            _rowKeys = ArrayPool<ulong>.Shared.Rent(columns);
+            _rowProbabilities = ArrayPool<double>.Shared.Rent(columns);
+            if (s.Rescale) _kept = ArrayPool<ulong>.Shared.Rent((length + 63) / 64);
+        }
+    }
+
+    /// <summary>Whether the rank passes must run before pruning.</summary>
+    public bool NeedsRanks => _low is not null || _high is not null;
+
+    /// <summary>Whether the norm pass must run before pruning.</summary>
+    public bool NeedsNorms => _s.Rescale && !_inactive;
+
+    /// <summary>The factor applied to kept elements (1 without rescale), known after <see cref="EndNorms"/>.</summary>
+    public float Scale { get; private set; } = 1;
+
+    public void CountHigh(ReadOnlySpan<float> chunk)
+    {
+        _low?.CountHigh(chunk);
+        _high?.CountHigh(chunk);
+    }
+
+    public void EndHigh()
+    {
+        _low?.EndHigh();
+        _high?.EndHigh();
+    }
+
+    public void CountLow(ReadOnlySpan<float> chunk)
+    {
+        _low?.CountLow(chunk);
+        _high?.CountLow(chunk);
+    }
+
+    public void EndRanks()
+    {
+        if (_low is not null) _keeper = _keeper.WithLow(_low.Result(out var below, out _), below, _rankLo);
+        if (_high is not null) _keeper = _keeper.WithHigh(_high.Result(out var below, out _), below, _rankHi);
+    }
+
+    /// <summary>Adds a chunk's L1 norm before and after the mask; <paramref name="chunk"/> is pruned in place (unscaled).</summary>
+    public void AccumulateNorms(Span<float> chunk, long offset)
+    {
+        _before += Fp64.SumAbs(chunk);
+        if (_kept is not null)
+        {
+            if (_unmasked is null || _unmasked.Length < chunk.Length)
+            {
+                if (_unmasked is not null) ArrayPool<float>.Shared.Return(_unmasked);
+                _unmasked = ArrayPool<float>.Shared.Rent(chunk.Length);
+            }
+            var unmasked = _unmasked.AsSpan(0, chunk.Length);
+            chunk.CopyTo(unmasked);
+            Mask(chunk, offset);
+            // A dropped element becomes +0; one already +0 may count as kept, which leaves it +0 all the same.
+            var before = MemoryMarshal.Cast<float, uint>(unmasked);
+            var after = MemoryMarshal.Cast<float, uint>(chunk);
+            for (int j = 0; j < chunk.Length; j++)
+            {
+                long index = offset + j;
+                ref ulong word = ref _kept[index >> 6];
+                ulong bit = 1UL << (int)(index & 63);
+                word = before[j] == after[j] ? word | bit : word & ~bit;
+            }
+        }
+        else Mask(chunk, offset);
+        _after += Fp64.SumAbs(chunk);
+    }
+
+    public void EndNorms()
+    {
+        if (_before >= RescaleFloor && _after >= RescaleFloor) Scale = (float)(_before / _after);
+    }
+
+    public void Restart() => _keeper.Restart();
+
+    /// <summary>Prunes (and rescales) the chunk that starts at tensor index <paramref name="offset"/>.</summary>
+    public void Prune(Span<float> chunk, long offset)
+    {
+        if (_inactive) return;
+        if (_kept is not null)
+        {
+            var bits = MemoryMarshal.Cast<float, uint>(chunk);
+            for (int j = 0; j < bits.Length; j++)
+            {
+                long index = offset + j;
+                bits[j] &= (uint)-(long)((_kept[index >> 6] >> (int)(index & 63)) & 1);
+            }
+        }
+        else Mask(chunk, offset);
+        if (Scale != 1) System.Numerics.Tensors.TensorPrimitives.Multiply(chunk, Scale, chunk);
+    }
+
+    private void Mask(Span<float> chunk, long offset)
+    {
+        if (_inactive) return;
+        if (_zeroAll)
+        {
+            chunk.Clear();
+            return;
+        }
+        switch (_kind)
         {
             case SparsificationKind.Magnitude:
-                MagnitudePruning.Apply(delta, s.Density);
+            case SparsificationKind.MagnitudeOutliers:
+                _keeper.Apply(chunk);
                 break;
             case SparsificationKind.Random:
-                RandomPruning.Apply(delta, s.Density, s.StreamKey);
-                break;
-            case SparsificationKind.MagnitudeOutliers:
-                OutlierPruning.Apply(delta, s.Density, s.Gamma);
+                RandomPruning.Apply(chunk, _s.Density, _s.StreamKey, offset);
                 break;
             case SparsificationKind.RankSampling:
-                RankSamplingPruning.Apply(delta, s.Density, s.Epsilon, s.Columns, s.StreamKey, scratch);
+                RankSamplingPruning.Apply(chunk, _s.Density, _s.Epsilon, _s.Columns, _s.StreamKey, _rowKeys, _rowProbabilities, offset);
                 break;
             default:
-                throw new ArgumentOutOfRangeException(nameof(kind));
+                throw new ArgumentOutOfRangeException(nameof(_kind));
         }
-        if (!s.Rescale) return;
-        double after = Fp64.SumAbs(delta);
-        if (before < RescaleFloor || after < RescaleFloor) return;
-        System.Numerics.Tensors.TensorPrimitives.Multiply(delta, (float)(before / after), delta);
+    }
+
+    public void Dispose()
+    {
+        _low?.Dispose();
+        _high?.Dispose();
+        if (_rowKeys is not null) ArrayPool<ulong>.Shared.Return(_rowKeys);
+        if (_rowProbabilities is not null) ArrayPool<double>.Shared.Return(_rowProbabilities);
+        if (_kept is not null) ArrayPool<ulong>.Shared.Return(_kept);
+        if (_unmasked is not null) ArrayPool<float>.Shared.Return(_unmasked);
     }
 }
