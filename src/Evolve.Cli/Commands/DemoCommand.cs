@@ -4,6 +4,7 @@ using Evolve.Cli.Output;
 using Evolve.Demo;
 using Evolve.Onnx;
 using Evolve.Proxy;
+using Evolve.Search.Evaluation;
 using Evolve.Proxy.Scoring;
 using Evolve.Proxy.Tasks;
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Evolve.Cli.Output;
 using Evolve.Onnx;
 using Evolve.Proxy;
+using Evolve.Search.Evaluation;
 using Evolve.Proxy.Scoring;
 using Evolve.Proxy.Statistics;
 using Evolve.Proxy.Tasks;

@@ -1,5 +1,6 @@
 using Evolve.Onnx;
 using Evolve.Proxy;
+using Evolve.Search.Evaluation;
 using Evolve.Proxy.Scoring;
 using Evolve.Proxy.Tasks;
 using Evolve.Tests.Onnx;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Evolve.Demo;
 using Evolve.Onnx;
 using Evolve.Proxy;
+using Evolve.Search.Evaluation;
 using Evolve.Proxy.Scoring;
 using Evolve.Proxy.Tasks;
 

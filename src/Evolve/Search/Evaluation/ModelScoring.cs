@@ -1,10 +1,12 @@
 using Evolve.Checkpoints;
+using Evolve.Merging.Execution;
 using Evolve.Onnx;
+using Evolve.Proxy;
 using Evolve.Proxy.Scoring;
 using Evolve.Proxy.Statistics;
 using Evolve.Proxy.Tasks;
 
-namespace Evolve.Proxy;
+namespace Evolve.Search.Evaluation;
 
 /// <summary>What `evolve score` and the zoo table ask for: models, the base's graph, proxy files and settings.</summary>
 internal sealed record ModelScoringRequest(

@@ -1,9 +1,8 @@
 using Evolve.Checkpoints;
-using Evolve.Merging.Execution;
 using Evolve.Merging.Planning;
 using Evolve.Merging.Recipes;
 
-namespace Evolve.Proxy;
+namespace Evolve.Merging.Execution;
 
 /// <summary>
 /// A mergekit recipe merged in memory by the merge engine, readable as a tensor source (a pinned weight-set
