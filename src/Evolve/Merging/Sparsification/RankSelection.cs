@@ -139,10 +139,10 @@ internal sealed class MagnitudeRankSelector : IDisposable
 }
 
 /// <summary>
-/// The keep pass of a rank range, fed the tensor's chunks in index order: elements strictly inside the threshold
-/// magnitudes are kept and those outside zeroed branch-free; a SIMD block holding an element equal to a threshold
-/// goes through the scalar rule, which counts equal elements in index order (the first lo − lessLo equal to the low
-/// threshold rank below lo, equal ones from the (hi − lessHi + 1)-th on rank at hi or above).
+/// The keep pass of a rank range, fed the tensor's chunks in index order, branch-free per SIMD block: elements
+/// strictly inside the threshold magnitudes are kept and those outside zeroed; equal elements are counted in index
+/// order (the first lo − lessLo equal to the low threshold rank below lo, equal ones from the (hi − lessHi + 1)-th on
+/// rank at hi or above), and only a block in which that count crosses a quota goes through the scalar rule.
 /// </summary>
 internal struct RankRangeKeeper
 {
@@ -174,13 +174,29 @@ internal struct RankRangeKeeper
             var vectors = System.Runtime.InteropServices.MemoryMarshal.Cast<uint, Vector<uint>>(bits);
             var abs = new Vector<uint>(0x7FFFFFFF);
             Vector<uint> lo = new(_lo), hi = new(_hi), equalLo = new(_equalLoBits), equalHi = new(_equalHiBits);
+            int quotaLo = _rankLo - _lessLo, quotaHi = _rankHi - _lessHi;
             for (int k = 0; k < vectors.Length; k++)
             {
                 var m = vectors[k] & abs;
-                if (Vector.EqualsAny(m, equalLo) || Vector.EqualsAny(m, equalHi))
+                var keep = Vector.GreaterThanOrEqual(m, lo) & Vector.LessThanOrEqual(m, hi);
+                var atLo = Vector.Equals(m, equalLo);
+                var atHi = Vector.Equals(m, equalHi);
+                // Magnitudes equal to a threshold (frequent in quantized task vectors): the whole block's equal
+                // elements fall on one side of the quota unless the block straddles it, which goes through the scalar rule.
+                int countLo = atLo == Vector<uint>.Zero ? 0 : -Vector.Sum(Vector.AsVectorInt32(atLo));
+                int countHi = atHi == Vector<uint>.Zero ? 0 : -Vector.Sum(Vector.AsVectorInt32(atHi));
+                bool straddlesLo = countLo > 0 && _seenLo < quotaLo && _seenLo + countLo > quotaLo;
+                bool straddlesHi = countHi > 0 && _seenHi < quotaHi && _seenHi + countHi > quotaHi;
+                if (straddlesLo || straddlesHi)
+                {
                     ApplyScalar(bits.Slice(k * Vector<uint>.Count, Vector<uint>.Count));
-                else
-                    vectors[k] &= Vector.GreaterThanOrEqual(m, lo) & Vector.LessThanOrEqual(m, hi);
+                    continue;
+                }
+                if (countLo > 0 && _seenLo < quotaLo) keep = Vector.AndNot(keep, atLo);
+                if (countHi > 0 && _seenHi >= quotaHi) keep = Vector.AndNot(keep, atHi);
+                _seenLo += countLo;
+                _seenHi += countHi;
+                vectors[k] &= keep;
             }
             i = vectors.Length * Vector<uint>.Count;
         }
