@@ -5,6 +5,7 @@ using Evolve.Merging.Execution;
 using Evolve.Merging.Methods;
 using Evolve.Merging.Output;
 using Evolve.Merging.Parameters;
+using Evolve.Onnx;
 using Spectre.Console;
 
 namespace Evolve.Cli.Commands;
@@ -19,6 +20,7 @@ internal static class MergeCommand
         var shardSize = new Option<string>("--shard-size") { Description = "Largest shard: 5GB, 2GiB, 500MB or bytes", DefaultValueFactory = _ => "5GB" };
         var threads = new Option<int>("--threads") { Description = "Tensors merged at once", DefaultValueFactory = _ => Environment.ProcessorCount };
         var seed = new Option<ulong>("--random-seed") { Description = "Seed of DARE/DELLA masks", DefaultValueFactory = _ => 0 };
+        var onnx = new Option<string?>("--onnx") { Description = "The base's ONNX export: also write it carrying the merged weights, to DIR/onnx/model.onnx (+ .data)" };
         var listMethods = new Option<bool>("--list-methods") { Description = "Print every merge method with its parameters and exit" };
         var command = new Command("merge", "Merge models as a mergekit recipe says, into a Hugging Face folder (sharded safetensors, config, tokenizer).");
         command.Arguments.Add(recipe);
@@ -26,6 +28,7 @@ internal static class MergeCommand
         command.Options.Add(shardSize);
         command.Options.Add(threads);
         command.Options.Add(seed);
+        command.Options.Add(onnx);
         command.Options.Add(listMethods);
         command.Validators.Add(result =>
         {
@@ -46,6 +49,9 @@ internal static class MergeCommand
                 MaxShardBytes = ShardSize.Parse(parse.GetValue(shardSize)!, "option --shard-size"),
                 Threads = parse.GetValue(threads),
                 Seed = parse.GetValue(seed),
+                AlsoWrite = parse.GetValue(onnx) is { } graph
+                    ? (staging, baseFolder) => MergedGraphExport.Write(graph, baseFolder, staging, Path.Combine(staging, "onnx"))
+                    : null,
             };
             var result = Run(parse.GetValue(recipe)!, parse.GetValue(output)!, options, stdout);
             var s = result.Stats;

@@ -142,11 +142,14 @@ internal sealed class OnnxModel
     /// <summary>
     /// Writes the model into <paramref name="directory"/> with <paramref name="names"/> stored as external data in one
     /// side file (64-byte aligned offsets) and every other initializer inlined, so the folder stands alone and ORT
-    /// neither parses nor keeps the named weights when each is overridden with AddInitializer.
+    /// neither parses nor keeps the named weights when each is overridden with AddInitializer. With
+    /// <paramref name="replacement"/>, the named initializers take its bytes (graph dtype and layout) instead of their
+    /// own: the graph then carries another weight set of the same architecture.
     /// </summary>
-    public string WriteWithExternalInitializers(IReadOnlyCollection<string> names, string directory, string fileName = "model.onnx")
+    public string WriteWithExternalInitializers(IReadOnlyCollection<string> names, string directory, string fileName = "model.onnx",
+        Func<OnnxInitializer, ReadOnlyMemory<byte>>? replacement = null)
     {
-        const string weightsFile = "weights.bin";
+        var weightsFile = fileName + ".data";
         var model = proto.Clone();
         var graph = model.Graph;
         var external = names.ToHashSet(StringComparer.Ordinal);
@@ -161,7 +164,10 @@ internal sealed class OnnxModel
                     rewritten.Add(InlinedIfExternal(tensor));
                     continue;
                 }
-                var bytes = ReadBytes(initializerIndex[tensor.Name]).Span;
+                var initializer = initializerIndex[tensor.Name];
+                var bytes = (replacement ?? ReadBytes)(initializer).Span;
+                if (bytes.Length != initializer.ByteLength)
+                    throw new ArgumentException($"{tensor.Name}: {bytes.Length} bytes given for a {initializer.ByteLength}-byte initializer", nameof(replacement));
                 var offset = (weights.Position + NativeBuffer.Alignment - 1) / NativeBuffer.Alignment * NativeBuffer.Alignment;
                 weights.Position = offset;
                 weights.Write(bytes);

@@ -21,6 +21,13 @@ internal sealed record MergeToFolderOptions
     public IProgress<MergeProgress>? Progress { get; init; }
 
     public CancellationToken Cancellation { get; init; }
+
+    /// <summary>
+    /// Writes companion artifacts into the staging folder before it is renamed into place, so they are as atomic as
+    /// the checkpoint (e.g. the base's ONNX graph carrying the merged weights). Arguments: the staging folder, which
+    /// already holds the merged checkpoint, and the reference (base) model's folder.
+    /// </summary>
+    public Action<string, string>? AlsoWrite { get; init; }
 }
 
 /// <summary>What a merge wrote.</summary>
@@ -72,6 +79,7 @@ internal static class MergeToFolder
             foreach (var file in locator.Folder(tokenizerModel).TokenizerFiles)
                 File.Copy(file, Path.Combine(staging, Path.GetFileName(file)));
             File.WriteAllText(Path.Combine(staging, "mergekit_config.yml"), RecipeYaml.Write(recipe));
+            options.AlsoWrite?.Invoke(staging, reference.Path);
             if (Directory.Exists(outputFolder)) Directory.Delete(outputFolder);
             Directory.Move(staging, outputFolder);
             var files = written.Files.Select(f => Path.Combine(outputFolder, Path.GetFileName(f))).ToList();
