@@ -79,7 +79,7 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
     /// <summary>
     /// Pruning or consensus needs each task vector's rank thresholds and norms before the combine, so the inputs are
     /// read in passes of cache-sized chunks (whole rows for DELLA) rather than held whole: the magnitude histograms
-    /// (two passes) when ranking, the L1 norms (one pass) when rescaling, then one fused pass
+    /// (one pass, a second only when the first chunk guessed the rank's neighbourhood wrong) when ranking, the L1 norms (one pass) when rescaling, then one fused pass
     /// delta → prune → scale → combine → output.
     /// </summary>
     private void MergeStreamed(TensorMergeContext context, ReadOnlySpan<double> weights, ReadOnlySpan<double> densities,
@@ -119,11 +119,14 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
                         if (pruners[i].NeedsRanks) pruners[i].CountHigh(Delta(context, i, start, b, modelBuffer, deltas[i]));
                 }
                 foreach (var q in pruners) q.EndHigh();
-                for (int start = 0; start < n; start += chunk)
+                if (pruners.Any(q => q.NeedsLowPass))
                 {
-                    var b = context.BaseChunk(start, baseBuffer[..Math.Min(chunk, n - start)]);
-                    for (int i = 0; i < k; i++)
-                        if (pruners[i].NeedsRanks) pruners[i].CountLow(Delta(context, i, start, b, modelBuffer, deltas[i]));
+                    for (int start = 0; start < n; start += chunk)
+                    {
+                        var b = context.BaseChunk(start, baseBuffer[..Math.Min(chunk, n - start)]);
+                        for (int i = 0; i < k; i++)
+                            if (pruners[i].NeedsLowPass) pruners[i].CountLow(Delta(context, i, start, b, modelBuffer, deltas[i]));
+                    }
                 }
                 foreach (var q in pruners) q.EndRanks();
             }

@@ -23,10 +23,10 @@ internal static class RankSelection
     public static uint MagnitudeAtRank(ReadOnlySpan<float> x, int rank, out int countBelow, out int countEqual)
     {
         if ((uint)rank >= (uint)x.Length) throw new ArgumentOutOfRangeException(nameof(rank));
-        using var selector = new MagnitudeRankSelector(rank);
+        using var selector = new MagnitudeRankSelector(rank, x.Length);
         selector.CountHigh(x);
         selector.EndHigh();
-        selector.CountLow(x);
+        if (selector.NeedsLowPass) selector.CountLow(x);
         return selector.Result(out countBelow, out countEqual);
     }
 
@@ -53,28 +53,103 @@ internal static class RankSelection
 
 /// <summary>
 /// The radix select of one rank fed chunk by chunk: every chunk through <see cref="CountHigh"/>, then
-/// <see cref="EndHigh"/>, then every chunk again through <see cref="CountLow"/>, then <see cref="Result"/>.
+/// <see cref="EndHigh"/>, then, only if <see cref="NeedsLowPass"/>, every chunk again through <see cref="CountLow"/>,
+/// then <see cref="Result"/>. The first chunk's quantiles guess a window of high bins around the rank; the first
+/// pass keeps the magnitudes inside it, so when the rank's bin lies in the window its low bits are counted from
+/// those and the second pass over the tensor is skipped. A wrong guess only costs that pass.
 /// </summary>
 internal sealed class MagnitudeRankSelector : IDisposable
 {
     private const int HighBins = 1 << 15;
     private const int LowBins = 1 << 16;
-    private readonly int _rank;
+    /// <summary>Half-width of the guessed window, as a fraction of the elements.</summary>
+    private const double WindowMargin = 0.02;
+    private readonly int _rank, _length, _capacity;
     private readonly int[] _histogram;
     private int _below;
     private uint _prefix;
+    private bool _windowSet, _lowReady;
+    private uint _windowLo, _windowHi;
+    private uint[]? _kept;
+    private int _keptCount;
 
-    public MagnitudeRankSelector(int rank)
+    public MagnitudeRankSelector(int rank, int length)
     {
         _rank = rank;
+        _length = length;
+        _capacity = length / 8 + 4096;
         _histogram = ArrayPool<int>.Shared.Rent(LowBins);
         Array.Clear(_histogram, 0, HighBins);
     }
 
+    /// <summary>Whether <see cref="CountLow"/> must see the tensor again (known after <see cref="EndHigh"/>).</summary>
+    public bool NeedsLowPass => !_lowReady;
+
     public void CountHigh(ReadOnlySpan<float> x)
     {
         var high = _histogram.AsSpan(0, HighBins);
-        foreach (var b in System.Runtime.InteropServices.MemoryMarshal.Cast<float, uint>(x)) high[(int)((b & 0x7FFFFFFF) >> 16)]++;
+        var bits = System.Runtime.InteropServices.MemoryMarshal.Cast<float, uint>(x);
+        foreach (var b in bits) high[(int)((b & 0x7FFFFFFF) >> 16)]++;
+        if (!_windowSet) GuessWindow(bits);
+        if (_kept is not null) KeepWindow(bits);
+    }
+
+    private void GuessWindow(ReadOnlySpan<uint> bits)
+    {
+        _windowSet = true;
+        if (bits.Length == _length || bits.Length < 1024) return;
+        var sample = ArrayPool<uint>.Shared.Rent(bits.Length);
+        try
+        {
+            var s = sample.AsSpan(0, bits.Length);
+            for (int i = 0; i < s.Length; i++) s[i] = bits[i] & 0x7FFFFFFF;
+            s.Sort();
+            double q = (double)_rank / _length;
+            int lo = (int)Math.Clamp((q - WindowMargin) * s.Length, 0, s.Length - 1);
+            int hi = (int)Math.Clamp((q + WindowMargin) * s.Length, 0, s.Length - 1);
+            _windowLo = s[lo] >> 16;
+            _windowHi = s[hi] >> 16;
+        }
+        finally
+        {
+            ArrayPool<uint>.Shared.Return(sample);
+        }
+        _kept = ArrayPool<uint>.Shared.Rent(Math.Min(_capacity, 1 << 16) + 64);
+    }
+
+    /// <summary>Appends the magnitudes whose high bits lie in the window; a SIMD test skips blocks without one.</summary>
+    private void KeepWindow(ReadOnlySpan<uint> bits)
+    {
+        int width = Vector.IsHardwareAccelerated ? Vector<uint>.Count : 1;
+        var abs = new Vector<uint>(0x7FFFFFFF);
+        var lo = new Vector<uint>(_windowLo);
+        var span = new Vector<uint>(_windowHi - _windowLo);
+        for (int start = 0; start < bits.Length; start += width)
+        {
+            int end = Math.Min(start + width, bits.Length);
+            if (width > 1 && end - start == width
+                && !Vector.LessThanOrEqualAny(Vector.ShiftRightLogical(Vector.LoadUnsafe(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(bits), (nuint)start) & abs, 16) - lo, span))
+                continue;
+            if (_keptCount + width >= _kept!.Length)
+            {
+                if (_kept.Length >= _capacity)
+                {
+                    ArrayPool<uint>.Shared.Return(_kept);
+                    _kept = null;
+                    return;
+                }
+                var larger = ArrayPool<uint>.Shared.Rent(Math.Min(_capacity, _kept.Length * 2) + 64);
+                _kept.AsSpan(0, _keptCount).CopyTo(larger);
+                ArrayPool<uint>.Shared.Return(_kept);
+                _kept = larger;
+            }
+            for (int i = start; i < end; i++)
+            {
+                var m = bits[i] & 0x7FFFFFFF;
+                _kept[_keptCount] = m;
+                _keptCount += (m >> 16) - _windowLo <= _windowHi - _windowLo ? 1 : 0;
+            }
+        }
     }
 
     public void EndHigh()
@@ -89,6 +164,15 @@ internal sealed class MagnitudeRankSelector : IDisposable
         _below = below;
         _prefix = (uint)bin;
         Array.Clear(_histogram, 0, LowBins);
+        if (_kept is not null && _prefix >= _windowLo && _prefix <= _windowHi)
+        {
+            var low = _histogram.AsSpan(0, LowBins);
+            foreach (var m in _kept.AsSpan(0, _keptCount))
+                if (m >> 16 == _prefix) low[(int)(m & 0xFFFF)]++;
+            _lowReady = true;
+        }
+        if (_kept is not null) ArrayPool<uint>.Shared.Return(_kept);
+        _kept = null;
     }
 
     /// <summary>Counts the low bits of the elements in the bin that holds the rank; a SIMD test skips blocks without one.</summary>
@@ -135,7 +219,12 @@ internal sealed class MagnitudeRankSelector : IDisposable
         return (_prefix << 16) | (uint)lowBin;
     }
 
-    public void Dispose() => ArrayPool<int>.Shared.Return(_histogram);
+    public void Dispose()
+    {
+        ArrayPool<int>.Shared.Return(_histogram);
+        if (_kept is not null) ArrayPool<uint>.Shared.Return(_kept);
+        _kept = null;
+    }
 }
 
 /// <summary>

@@ -28,7 +28,7 @@ internal static class TaskVectorPruning
         {
             pruner.CountHigh(delta);
             pruner.EndHigh();
-            pruner.CountLow(delta);
+            if (pruner.NeedsLowPass) pruner.CountLow(delta);
             pruner.EndRanks();
         }
         if (pruner.NeedsNorms)
@@ -86,8 +86,8 @@ internal sealed class TaskVectorPruner : IDisposable
             else
             {
                 (_rankLo, _rankHi) = (lo, hi);
-                if (lo > 0) _low = new MagnitudeRankSelector(lo);
-                if (hi < n) _high = new MagnitudeRankSelector(hi);
+                if (lo > 0) _low = new MagnitudeRankSelector(lo, n);
+                if (hi < n) _high = new MagnitudeRankSelector(hi, n);
             }
         }
         else if (kind == SparsificationKind.RankSampling)
@@ -125,10 +125,13 @@ internal sealed class TaskVectorPruner : IDisposable
         _high?.EndHigh();
     }
 
+    /// <summary>Whether the second rank pass must run (known after <see cref="EndHigh"/>).</summary>
+    public bool NeedsLowPass => (_low?.NeedsLowPass ?? false) || (_high?.NeedsLowPass ?? false);
+
     public void CountLow(ReadOnlySpan<float> chunk)
     {
-        _low?.CountLow(chunk);
-        _high?.CountLow(chunk);
+        if (_low is { NeedsLowPass: true }) _low.CountLow(chunk);
+        if (_high is { NeedsLowPass: true }) _high.CountLow(chunk);
     }
 
     public void EndRanks()
