@@ -78,8 +78,8 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
 
     /// <summary>
     /// Pruning or consensus needs each task vector's rank thresholds and norms before the combine, so the inputs are
-    /// read in passes of cache-sized chunks (whole rows for DELLA) rather than held whole: the magnitude histograms
-    /// (one pass, a second only when the first chunk guessed the rank's neighbourhood wrong) when ranking, the L1 norms (one pass) when rescaling, then one fused pass
+    /// read in passes of cache-sized chunks (whole rows for DELLA) rather than held whole: the rank select (one pass,
+    /// two more only when the first chunk guessed the rank's neighbourhood wrong) when ranking, the L1 norms (one pass) when rescaling, then one fused pass
     /// delta → prune → scale → combine → output.
     /// </summary>
     private void MergeStreamed(TensorMergeContext context, ReadOnlySpan<double> weights, ReadOnlySpan<double> densities,
@@ -110,25 +110,18 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
             var deltas = new float[k][];
             for (int i = 0; i < k; i++) deltas[i] = scratch.FloatArray(chunk);
 
-            if (pruners.Any(q => q.NeedsRanks))
+            var active = new bool[k];
+            while (pruners.Any(q => q.NeedsRankPass))
             {
+                for (int i = 0; i < k; i++) active[i] = pruners[i].NeedsRankPass;
                 for (int start = 0; start < n; start += chunk)
                 {
                     var b = context.BaseChunk(start, baseBuffer[..Math.Min(chunk, n - start)]);
                     for (int i = 0; i < k; i++)
-                        if (pruners[i].NeedsRanks) pruners[i].CountHigh(Delta(context, i, start, b, modelBuffer, deltas[i]));
+                        if (active[i]) pruners[i].CountRanks(Delta(context, i, start, b, modelBuffer, deltas[i]));
                 }
-                foreach (var q in pruners) q.EndHigh();
-                if (pruners.Any(q => q.NeedsLowPass))
-                {
-                    for (int start = 0; start < n; start += chunk)
-                    {
-                        var b = context.BaseChunk(start, baseBuffer[..Math.Min(chunk, n - start)]);
-                        for (int i = 0; i < k; i++)
-                            if (pruners[i].NeedsLowPass) pruners[i].CountLow(Delta(context, i, start, b, modelBuffer, deltas[i]));
-                    }
-                }
-                foreach (var q in pruners) q.EndRanks();
+                for (int i = 0; i < k; i++)
+                    if (active[i]) pruners[i].EndRankPass();
             }
             if (pruners.Any(q => q.NeedsNorms))
             {

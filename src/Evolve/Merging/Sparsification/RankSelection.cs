@@ -24,9 +24,11 @@ internal static class RankSelection
     {
         if ((uint)rank >= (uint)x.Length) throw new ArgumentOutOfRangeException(nameof(rank));
         using var selector = new MagnitudeRankSelector(rank, x.Length);
-        selector.CountHigh(x);
-        selector.EndHigh();
-        if (selector.NeedsLowPass) selector.CountLow(x);
+        while (selector.NeedsPass)
+        {
+            selector.Count(x);
+            selector.EndPass();
+        }
         return selector.Result(out countBelow, out countEqual);
     }
 
@@ -52,11 +54,12 @@ internal static class RankSelection
 }
 
 /// <summary>
-/// The radix select of one rank fed chunk by chunk: every chunk through <see cref="CountHigh"/>, then
-/// <see cref="EndHigh"/>, then, only if <see cref="NeedsLowPass"/>, every chunk again through <see cref="CountLow"/>,
-/// then <see cref="Result"/>. The first chunk's quantiles guess a window of high bins around the rank; the first
-/// pass keeps the magnitudes inside it, so when the rank's bin lies in the window its low bits are counted from
-/// those and the second pass over the tensor is skipped. A wrong guess only costs that pass.
+/// The radix select of one rank fed chunk by chunk: while <see cref="NeedsPass"/>, every chunk in index order through
+/// <see cref="Count"/>, then <see cref="EndPass"/>; then <see cref="Result"/>. When the tensor comes in several
+/// chunks, the first chunk's quantiles guess a magnitude window around the rank, and the first pass only counts the
+/// elements below it (SIMD compares) and keeps those inside it; if the rank falls inside, the select finishes on the
+/// kept few and the tensor is read once. Otherwise, or for a single chunk, two histogram passes (high 15 bits, then
+/// low 16 bits within the rank's bin) find it.
 /// </summary>
 internal sealed class MagnitudeRankSelector : IDisposable
 {
@@ -64,14 +67,18 @@ internal sealed class MagnitudeRankSelector : IDisposable
     private const int LowBins = 1 << 16;
     /// <summary>Half-width of the guessed window, as a fraction of the elements.</summary>
     private const double WindowMargin = 0.02;
+    private enum Phase { Start, Window, High, Low, Done }
     private readonly int _rank, _length, _capacity;
     private readonly int[] _histogram;
+    private Phase _phase = Phase.Start;
     private int _below;
     private uint _prefix;
-    private bool _windowSet, _lowReady;
     private uint _windowLo, _windowHi;
     private uint[]? _kept;
     private int _keptCount;
+    private long _belowWindow;
+    private uint _result;
+    private int _countBelow, _countEqual;
 
     public MagnitudeRankSelector(int rank, int length)
     {
@@ -79,25 +86,112 @@ internal sealed class MagnitudeRankSelector : IDisposable
         _length = length;
         _capacity = length / 8 + 4096;
         _histogram = ArrayPool<int>.Shared.Rent(LowBins);
-        Array.Clear(_histogram, 0, HighBins);
     }
 
-    /// <summary>Whether <see cref="CountLow"/> must see the tensor again (known after <see cref="EndHigh"/>).</summary>
-    public bool NeedsLowPass => !_lowReady;
+    public bool NeedsPass => _phase != Phase.Done;
 
-    public void CountHigh(ReadOnlySpan<float> x)
+    public void Count(ReadOnlySpan<float> x)
     {
-        var high = _histogram.AsSpan(0, HighBins);
         var bits = System.Runtime.InteropServices.MemoryMarshal.Cast<float, uint>(x);
-        foreach (var b in bits) high[(int)((b & 0x7FFFFFFF) >> 16)]++;
-        if (!_windowSet) GuessWindow(bits);
-        if (_kept is not null) KeepWindow(bits);
+        if (_phase == Phase.Start)
+        {
+            if (bits.Length < _length && bits.Length >= 1024)
+            {
+                GuessWindow(bits);
+                _phase = Phase.Window;
+            }
+            else StartHigh();
+        }
+        switch (_phase)
+        {
+            case Phase.Window:
+                CountWindow(bits);
+                break;
+            case Phase.High:
+                var high = _histogram.AsSpan(0, HighBins);
+                foreach (var b in bits) high[(int)((b & 0x7FFFFFFF) >> 16)]++;
+                break;
+            case Phase.Low:
+                CountLow(bits, _histogram.AsSpan(0, LowBins));
+                break;
+        }
+    }
+
+    public void EndPass()
+    {
+        switch (_phase)
+        {
+            case Phase.Window:
+                if (_kept is not null && _belowWindow <= _rank && _rank < _belowWindow + _keptCount) SelectFromKept();
+                else StartHigh();
+                if (_kept is not null) ArrayPool<uint>.Shared.Return(_kept);
+                _kept = null;
+                break;
+            case Phase.High:
+                _below = 0;
+                _prefix = (uint)FindBin(_histogram.AsSpan(0, HighBins), _rank, ref _below);
+                Array.Clear(_histogram, 0, LowBins);
+                _phase = Phase.Low;
+                break;
+            case Phase.Low:
+                Finish(_histogram.AsSpan(0, LowBins), _below);
+                break;
+        }
+    }
+
+    /// <summary>The magnitude bits at the rank, the count strictly below it and the count equal to it.</summary>
+    public uint Result(out int countBelow, out int countEqual)
+    {
+        if (_phase != Phase.Done) throw new InvalidOperationException("the rank passes are not finished");
+        countBelow = _countBelow;
+        countEqual = _countEqual;
+        return _result;
+    }
+
+    private void StartHigh()
+    {
+        Array.Clear(_histogram, 0, HighBins);
+        _phase = Phase.High;
+    }
+
+    private static int FindBin(ReadOnlySpan<int> histogram, int rank, ref int below)
+    {
+        int bin = 0;
+        for (; bin < histogram.Length; bin++)
+        {
+            if (below + histogram[bin] > rank) break;
+            below += histogram[bin];
+        }
+        return bin;
+    }
+
+    private void Finish(ReadOnlySpan<int> low, int below)
+    {
+        int lowBin = FindBin(low, _rank, ref below);
+        _countBelow = below;
+        _countEqual = low[lowBin];
+        _result = (_prefix << 16) | (uint)lowBin;
+        _phase = Phase.Done;
+    }
+
+    /// <summary>The same two-level select over the kept magnitudes, every other element lying below the window.</summary>
+    private void SelectFromKept()
+    {
+        var kept = _kept!.AsSpan(0, _keptCount);
+        var high = _histogram.AsSpan(0, HighBins);
+        high.Clear();
+        foreach (var m in kept) high[(int)(m >> 16)]++;
+        _below = (int)_belowWindow;
+        _prefix = (uint)FindBin(high, _rank, ref _below);
+        var low = _histogram.AsSpan(0, LowBins);
+        low.Clear();
+        foreach (var m in kept)
+            if (m >> 16 == _prefix) low[(int)(m & 0xFFFF)]++;
+        Finish(low, _below);
     }
 
     private void GuessWindow(ReadOnlySpan<uint> bits)
     {
-        _windowSet = true;
-        if (bits.Length == _length || bits.Length < 1024) return;
         var sample = ArrayPool<uint>.Shared.Rent(bits.Length);
         try
         {
@@ -105,10 +199,8 @@ internal sealed class MagnitudeRankSelector : IDisposable
             for (int i = 0; i < s.Length; i++) s[i] = bits[i] & 0x7FFFFFFF;
             s.Sort();
             double q = (double)_rank / _length;
-            int lo = (int)Math.Clamp((q - WindowMargin) * s.Length, 0, s.Length - 1);
-            int hi = (int)Math.Clamp((q + WindowMargin) * s.Length, 0, s.Length - 1);
-            _windowLo = s[lo] >> 16;
-            _windowHi = s[hi] >> 16;
+            _windowLo = s[(int)Math.Clamp((q - WindowMargin) * s.Length, 0, s.Length - 1)];
+            _windowHi = s[(int)Math.Clamp((q + WindowMargin) * s.Length, 0, s.Length - 1)];
         }
         finally
         {
@@ -117,69 +209,59 @@ internal sealed class MagnitudeRankSelector : IDisposable
         _kept = ArrayPool<uint>.Shared.Rent(Math.Min(_capacity, 1 << 16) + 64);
     }
 
-    /// <summary>Appends the magnitudes whose high bits lie in the window; a SIMD test skips blocks without one.</summary>
-    private void KeepWindow(ReadOnlySpan<uint> bits)
+    /// <summary>Counts the magnitudes below the window (SIMD) and appends those inside it.</summary>
+    private void CountWindow(ReadOnlySpan<uint> bits)
     {
         int width = Vector.IsHardwareAccelerated ? Vector<uint>.Count : 1;
         var abs = new Vector<uint>(0x7FFFFFFF);
         var lo = new Vector<uint>(_windowLo);
         var span = new Vector<uint>(_windowHi - _windowLo);
-        for (int start = 0; start < bits.Length; start += width)
+        var below = Vector<int>.Zero;
+        int start = 0;
+        if (width > 1)
         {
-            int end = Math.Min(start + width, bits.Length);
-            if (width > 1 && end - start == width
-                && !Vector.LessThanOrEqualAny(Vector.ShiftRightLogical(Vector.LoadUnsafe(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(bits), (nuint)start) & abs, 16) - lo, span))
-                continue;
-            if (_keptCount + width >= _kept!.Length)
+            for (; start + width <= bits.Length; start += width)
             {
-                if (_kept.Length >= _capacity)
-                {
-                    ArrayPool<uint>.Shared.Return(_kept);
-                    _kept = null;
-                    return;
-                }
-                var larger = ArrayPool<uint>.Shared.Rent(Math.Min(_capacity, _kept.Length * 2) + 64);
-                _kept.AsSpan(0, _keptCount).CopyTo(larger);
-                ArrayPool<uint>.Shared.Return(_kept);
-                _kept = larger;
-            }
-            for (int i = start; i < end; i++)
-            {
-                var m = bits[i] & 0x7FFFFFFF;
-                _kept[_keptCount] = m;
-                _keptCount += (m >> 16) - _windowLo <= _windowHi - _windowLo ? 1 : 0;
+                var m = Vector.LoadUnsafe(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(bits), (nuint)start) & abs;
+                below -= Vector.AsVectorInt32(Vector.LessThan(m, lo));
+                if (_kept is null || !Vector.LessThanOrEqualAny(m - lo, span)) continue;
+                Keep(bits.Slice(start, width));
             }
         }
+        _belowWindow += Vector.Sum(below);
+        var rest = bits[start..];
+        foreach (var b in rest)
+            if ((b & 0x7FFFFFFF) < _windowLo) _belowWindow++;
+        if (_kept is not null && !rest.IsEmpty) Keep(rest);
     }
 
-    public void EndHigh()
+    /// <summary>Appends the block's magnitudes inside the window (a write per element, an advance per hit); gives up past the capacity.</summary>
+    private void Keep(ReadOnlySpan<uint> block)
     {
-        var high = _histogram.AsSpan(0, HighBins);
-        int below = 0, bin = 0;
-        for (; bin < HighBins; bin++)
+        if (_keptCount + block.Length >= _kept!.Length)
         {
-            if (below + high[bin] > _rank) break;
-            below += high[bin];
+            if (_kept.Length >= _capacity)
+            {
+                ArrayPool<uint>.Shared.Return(_kept);
+                _kept = null;
+                return;
+            }
+            var larger = ArrayPool<uint>.Shared.Rent(Math.Min(_capacity, _kept.Length * 2) + 64);
+            _kept.AsSpan(0, _keptCount).CopyTo(larger);
+            ArrayPool<uint>.Shared.Return(_kept);
+            _kept = larger;
         }
-        _below = below;
-        _prefix = (uint)bin;
-        Array.Clear(_histogram, 0, LowBins);
-        if (_kept is not null && _prefix >= _windowLo && _prefix <= _windowHi)
+        foreach (var b in block)
         {
-            var low = _histogram.AsSpan(0, LowBins);
-            foreach (var m in _kept.AsSpan(0, _keptCount))
-                if (m >> 16 == _prefix) low[(int)(m & 0xFFFF)]++;
-            _lowReady = true;
+            var m = b & 0x7FFFFFFF;
+            _kept[_keptCount] = m;
+            _keptCount += m - _windowLo <= _windowHi - _windowLo ? 1 : 0;
         }
-        if (_kept is not null) ArrayPool<uint>.Shared.Return(_kept);
-        _kept = null;
     }
 
     /// <summary>Counts the low bits of the elements in the bin that holds the rank; a SIMD test skips blocks without one.</summary>
-    public void CountLow(ReadOnlySpan<float> x)
+    private void CountLow(ReadOnlySpan<uint> bits, Span<int> low)
     {
-        var low = _histogram.AsSpan(0, LowBins);
-        var bits = System.Runtime.InteropServices.MemoryMarshal.Cast<float, uint>(x);
         int i = 0;
         if (Vector.IsHardwareAccelerated)
         {
@@ -202,21 +284,6 @@ internal sealed class MagnitudeRankSelector : IDisposable
             var m = bits[i] & 0x7FFFFFFF;
             if (m >> 16 == _prefix) low[(int)(m & 0xFFFF)]++;
         }
-    }
-
-    /// <summary>The magnitude bits at the rank, the count strictly below it and the count equal to it.</summary>
-    public uint Result(out int countBelow, out int countEqual)
-    {
-        var low = _histogram.AsSpan(0, LowBins);
-        int below = _below, lowBin = 0;
-        for (; lowBin < LowBins; lowBin++)
-        {
-            if (below + low[lowBin] > _rank) break;
-            below += low[lowBin];
-        }
-        countBelow = below;
-        countEqual = low[lowBin];
-        return (_prefix << 16) | (uint)lowBin;
     }
 
     public void Dispose()

@@ -24,12 +24,10 @@ internal static class TaskVectorPruning
     public static void Apply(SparsificationKind kind, Span<float> delta, in PruneSettings s, ScratchArena scratch)
     {
         using var pruner = new TaskVectorPruner(kind, s, delta.Length);
-        if (pruner.NeedsRanks)
+        while (pruner.NeedsRankPass)
         {
-            pruner.CountHigh(delta);
-            pruner.EndHigh();
-            if (pruner.NeedsLowPass) pruner.CountLow(delta);
-            pruner.EndRanks();
+            pruner.CountRanks(delta);
+            pruner.EndRankPass();
         }
         if (pruner.NeedsNorms)
         {
@@ -46,7 +44,7 @@ internal static class TaskVectorPruning
 
 /// <summary>
 /// The sparsifier and rescale of one task vector over a tensor streamed in chunks (index order, whole rows for
-/// DELLA): a rank pass pair when pruning by magnitude rank (<see cref="CountHigh"/>, <see cref="CountLow"/>), a
+/// DELLA): rank passes when pruning by magnitude rank (<see cref="CountRanks"/>: one, or up to three on a wrong guess), a
 /// norm pass when rescaling (<see cref="AccumulateNorms"/>), then <see cref="Prune"/> per chunk. Each pass starts
 /// with <see cref="Restart"/>. The L1 norms are summed in float64 chunk by chunk (each chunk's SIMD float64 sum added
 /// in chunk order): chunk boundaries depend only on the tensor, so the scale is the same whatever the thread count.
@@ -104,8 +102,8 @@ internal sealed class TaskVectorPruner : IDisposable
         }
     }
 
-    /// <summary>Whether the rank passes must run before pruning.</summary>
-    public bool NeedsRanks => _low is not null || _high is not null;
+    /// <summary>Whether another rank pass over the tensor must run before pruning.</summary>
+    public bool NeedsRankPass => (_low?.NeedsPass ?? false) || (_high?.NeedsPass ?? false);
 
     /// <summary>Whether the norm pass must run before pruning.</summary>
     public bool NeedsNorms => _s.Rescale && !_inactive;
@@ -113,28 +111,21 @@ internal sealed class TaskVectorPruner : IDisposable
     /// <summary>The factor applied to kept elements (1 without rescale), known after <see cref="EndNorms"/>.</summary>
     public float Scale { get; private set; } = 1;
 
-    public void CountHigh(ReadOnlySpan<float> chunk)
+    public void CountRanks(ReadOnlySpan<float> chunk)
     {
-        _low?.CountHigh(chunk);
-        _high?.CountHigh(chunk);
+        if (_low is { NeedsPass: true }) _low.Count(chunk);
+        if (_high is { NeedsPass: true }) _high.Count(chunk);
     }
 
-    public void EndHigh()
+    /// <summary>Ends a rank pass; once none is needed, the keep range is ready.</summary>
+    public void EndRankPass()
     {
-        _low?.EndHigh();
-        _high?.EndHigh();
+        if (_low is { NeedsPass: true }) _low.EndPass();
+        if (_high is { NeedsPass: true }) _high.EndPass();
+        if (!NeedsRankPass) EndRanks();
     }
 
-    /// <summary>Whether the second rank pass must run (known after <see cref="EndHigh"/>).</summary>
-    public bool NeedsLowPass => (_low?.NeedsLowPass ?? false) || (_high?.NeedsLowPass ?? false);
-
-    public void CountLow(ReadOnlySpan<float> chunk)
-    {
-        if (_low is { NeedsLowPass: true }) _low.CountLow(chunk);
-        if (_high is { NeedsLowPass: true }) _high.CountLow(chunk);
-    }
-
-    public void EndRanks()
+    private void EndRanks()
     {
         if (_low is not null) _keeper = _keeper.WithLow(_low.Result(out var below, out _), below, _rankLo);
         if (_high is not null) _keeper = _keeper.WithHigh(_high.Result(out var below, out _), below, _rankHi);
