@@ -111,6 +111,3 @@ internal sealed class TensorMergeContext
         }
     }
 }
-
-/// <summary>Converts elements [start, start + destination.Length) of input <paramref name="input"/> to float32.</summary>
-internal delegate void InputChunkReader(int input, int start, Span<float> destination);
