@@ -26,11 +26,13 @@ def make_batch(examples):
 
 
 def train(model, stream_mixes, steps, lr, seed, log, batch=64, warmup=50, min_lr_frac=0.1, eval_fn=None,
-          eval_every=250, on_eval=None, stop_at=None):
+          eval_every=250, on_eval=None, stop_at=None, anchor=None, pull=0.0):
     """stream_mixes: list of (Stream, fraction of each batch). stop_at ends the run early on the same schedule."""
     torch.manual_seed(seed)
     rng = random.Random(seed)
-    opt = torch.optim.AdamW(model.parameters(), lr=lr, betas=(0.9, 0.98), weight_decay=0.0)
+    params = [p for p in model.parameters() if p.requires_grad]
+    named = dict(model.named_parameters())
+    opt = torch.optim.AdamW(params, lr=lr, betas=(0.9, 0.98), weight_decay=0.0)
     model.train()
     t0 = time.time()
     ema = None
@@ -52,8 +54,14 @@ def train(model, stream_mixes, steps, lr, seed, log, batch=64, warmup=50, min_lr
                                                  ignore_index=-100)
         opt.zero_grad()
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
+        if anchor:
+            # Decoupled pull towards the starting weights (AdamW-style decay to w0, not to 0): drift along
+            # directions the loss does not care about decays, so the task vector keeps only what the skill needs.
+            with torch.no_grad():
+                for n, a in anchor.items():
+                    named[n].sub_(cur * pull * (named[n] - a))
         ema = loss.item() if ema is None else 0.98 * ema + 0.02 * loss.item()
         if step % 50 == 0:
             log(f"step {step}/{steps} loss {ema:.4f} lr {cur:.2e} {time.time() - t0:.0f}s")
