@@ -25,4 +25,13 @@ public interface ITensorSource : IDisposable
 
     /// <summary>Converts F32, F16 or BF16 storage to float32 into <paramref name="destination"/>.</summary>
     void ReadFloat32(string name, Span<float> destination);
+
+    /// <summary>
+    /// Says the tensor's stored bytes will not be read again soon: a memory-mapped source drops their pages from the
+    /// process's resident set (they stay in the OS page cache), so a one-pass merge of large models does not keep
+    /// every input resident. Reading the tensor again still works; it faults the pages back in.
+    /// </summary>
+    void ReleasePages(string name)
+    {
+    }
 }

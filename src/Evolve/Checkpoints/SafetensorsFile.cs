@@ -107,6 +107,18 @@ public sealed unsafe class SafetensorsFile : ITensorSource
         return new ReadOnlySpan<byte>(_data + stored.Begin, (int)stored.ByteLength);
     }
 
+    /// <summary>Only whole pages inside the tensor are released: a page shared with a neighbour stays resident.</summary>
+    public void ReleasePages(string name)
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var stored = Find(name);
+        var page = Environment.SystemPageSize;
+        var first = ((nuint)(_data + stored.Begin) + (nuint)page - 1) / (nuint)page * (nuint)page;
+        var end = (nuint)(_data + stored.End) / (nuint)page * (nuint)page;
+        if (end > first)
+            PageAdvice.DontNeed(first, end - first);
+    }
+
     public ReadOnlySpan<byte> GetBytes(string name, long offset, int length)
     {
         var stored = Find(name);

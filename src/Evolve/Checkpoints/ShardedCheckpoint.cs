@@ -93,6 +93,8 @@ public sealed class ShardedCheckpoint : ITensorSource
 
     public void ReadFloat32(string name, Span<float> destination) => Owner(name).ReadFloat32(name, destination);
 
+    public void ReleasePages(string name) => Owner(name).ReleasePages(name);
+
     private SafetensorsFile Owner(string name) =>
         _owner.TryGetValue(name, out var shard) ? shard : throw new KeyNotFoundException($"{Location}: no tensor named {name}");
 

@@ -90,6 +90,19 @@ internal sealed class MergeExecutor(MergeExecutorOptions? options = null)
     /// <summary>Computes one planned tensor into <paramref name="output"/> (float32).</summary>
     public void Compute(MergePlan plan, PlannedTensor tensor, Span<float> output)
     {
+        ComputeTensor(plan, tensor, output);
+        ReleaseInputPages(plan, tensor);
+    }
+
+    private void ReleaseInputPages(MergePlan plan, PlannedTensor tensor)
+    {
+        if (!_options.ReleaseInputPages) return;
+        foreach (var input in tensor.Base is { } b ? tensor.Inputs.Append(b) : tensor.Inputs)
+            plan.Models[input.Model].ReleasePages(input.Tensor);
+    }
+
+    private void ComputeTensor(MergePlan plan, PlannedTensor tensor, Span<float> output)
+    {
         _options.Cancellation.ThrowIfCancellationRequested();
         if (CanChunk(plan, tensor))
         {
@@ -343,10 +356,12 @@ internal sealed class MergeExecutor(MergeExecutorOptions? options = null)
             if (t.CopyOnly)
             {
                 _plan.Models[t.Inputs[0].Model].GetBytes(t.Inputs[0].Tensor).CopyTo(bytes);
+                _executor.ReleaseInputPages(_plan, t);
             }
             else if (CanChunk(_plan, t))
             {
                 _executor.ComputeChunked(_plan, t, default, bytes.AsSpan(0, size), t.OutputDType);
+                _executor.ReleaseInputPages(_plan, t);
             }
             else
             {

@@ -9,4 +9,11 @@ internal sealed record MergeExecutorOptions
     public IProgress<MergeProgress>? Progress { get; init; }
 
     public CancellationToken Cancellation { get; init; }
+
+    /// <summary>
+    /// Release each input tensor's mapped pages once its output tensor is computed: right for a one-pass merge to
+    /// disk (resident memory stays near the tensors in flight), wrong for repeated in-memory merges of a search,
+    /// which would fault the same pages back in for every candidate.
+    /// </summary>
+    public bool ReleaseInputPages { get; init; }
 }

@@ -65,7 +65,7 @@ internal static class MergeToFolder
         if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
         try
         {
-            var executor = new MergeExecutor(new MergeExecutorOptions { Threads = options.Threads, Progress = options.Progress, Cancellation = options.Cancellation });
+            var executor = new MergeExecutor(new MergeExecutorOptions { Threads = options.Threads, Progress = options.Progress, Cancellation = options.Cancellation, ReleaseInputPages = true });
             var tensors = executor.Stream(plan, WriterOrder(plan));
             var written = CheckpointWriter.WriteFolder(staging, tensors, new CheckpointWriteOptions { MaxShardBytes = options.MaxShardBytes });
             var torchDType = OutputDType(recipe, plan);

@@ -58,6 +58,8 @@ internal sealed class ModelLocator(string? recipeFolder) : IDisposable
         public bool TryGetInfo(string name, out TensorInfo info) => inner.TryGetInfo(name, out info);
         public ReadOnlySpan<byte> GetBytes(string name) => inner.GetBytes(name);
         public void ReadFloat32(string name, Span<float> destination) => inner.ReadFloat32(name, destination);
+        public ReadOnlySpan<byte> GetBytes(string name, long offset, int length) => inner.GetBytes(name, offset, length);
+        public void ReleasePages(string name) => inner.ReleasePages(name);
         public void Dispose() { }
     }
 }
