@@ -21,8 +21,9 @@ internal sealed class NoisyQuadratic(int inFlight, long budget, long alreadyTold
 
     public static double Optimum(int gene) => 0.3 + 0.05 * gene;
 
-    public Task<CandidateEvaluation> EvaluateAsync(Candidate candidate, CancellationToken cancellation)
+    public Task<CandidateEvaluation> EvaluateAsync(CandidateRequest request, CancellationToken cancellation)
     {
+        var candidate = request.Candidate;
         // Continuations run inline on purpose: a release happens inside the loop's call, so the loop's own wrapper
         // task is complete before the loop next waits, and which candidates are done never depends on thread timing.
         var done = new TaskCompletionSource<CandidateEvaluation>();

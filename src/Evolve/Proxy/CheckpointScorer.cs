@@ -60,5 +60,8 @@ internal sealed class CheckpointScorer : IDisposable
         return scorer.Score(model);
     }
 
+    /// <summary>The base's graph over a weight set already in the graph's layout (a search's incrementally bound candidate).</summary>
+    public DecoderGraph Model(GraphWeights weights) => DecoderGraph.Over(_session, weights);
+
     public void Dispose() => _session.Dispose();
 }

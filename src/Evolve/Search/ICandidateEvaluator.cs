@@ -3,10 +3,16 @@ using Evolve.Search.Genome;
 namespace Evolve.Search;
 
 /// <summary>
-/// Turns a genome into a fitness: merge, bind, score (wired later to Merging/ and Proxy/). May complete candidates
-/// in any order; an exception or a NaN fitness marks the candidate failed and the search goes on.
+/// A candidate to evaluate: its genome, the canonical recipe text it decodes to, and the incumbent it must beat
+/// (racing's target; null before the hall of fame has one).
+/// </summary>
+internal sealed record CandidateRequest(Candidate Candidate, string Recipe, HallMember? Incumbent);
+
+/// <summary>
+/// Turns a candidate into a fitness: merge, bind, score. May complete candidates in any order; an exception or a
+/// NaN fitness marks the candidate failed and the search goes on.
 /// </summary>
 internal interface ICandidateEvaluator
 {
-    Task<CandidateEvaluation> EvaluateAsync(Candidate candidate, CancellationToken cancellation);
+    Task<CandidateEvaluation> EvaluateAsync(CandidateRequest request, CancellationToken cancellation);
 }

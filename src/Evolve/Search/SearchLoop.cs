@@ -19,7 +19,7 @@ internal sealed class SearchLoop(IOptimizer optimizer, ICandidateEvaluator evalu
     private readonly SortedDictionary<long, InFlight> _inFlight = [];
     private readonly Dictionary<string, CandidateRecord> _archive = [];
     private readonly Dictionary<string, Task<Completion>> _evaluating = [];
-    private readonly HallOfFame _hallOfFame = new(settings.HallOfFameSize);
+    private readonly HallOfFame _hallOfFame = new(settings.HallOfFameSize, settings.Pairing, settings.HallOfFameAlpha, settings.HallOfFameSeed);
     private readonly Stopwatch _clock = new();
     private long _asked;
     private long _told;
@@ -102,7 +102,9 @@ internal sealed class SearchLoop(IOptimizer optimizer, ICandidateEvaluator evalu
                 $"candidate {record.Id} (told as number {record.Sequence}) is not what {optimizer.Name} with seed {seed} asks when replayed",
                 "resume with the search space, optimizer settings and Evolve version that started the run, or start a new run");
         optimizer.Tell(record.Id, TellValue(record));
-        Account(record);
+        var hallChanged = Account(record, record.Status == CandidateStatus.Ok && record.ServedFrom is null && _hallOfFame.IsPaired ? store.ReadItemScores(record.Id) : []);
+        if (hallChanged)
+            settings.HallOfFameChanged?.Invoke(_hallOfFame.Members);
     }
 
     private Task<Completion> Start(InFlight candidate, CancellationToken cancellation)
@@ -111,7 +113,7 @@ internal sealed class SearchLoop(IOptimizer optimizer, ICandidateEvaluator evalu
             return Task.FromResult(new Completion(candidate, FromRecord(archived), archived.Id, 0));
         if (_evaluating.TryGetValue(candidate.RecipeHash, out var twin))
             return ServeWhenDone(candidate, twin);
-        var task = Evaluate(candidate, cancellation);
+        var task = Evaluate(candidate, _hallOfFame.Incumbent, cancellation);
         _evaluating.Add(candidate.RecipeHash, task);
         return task;
     }
@@ -122,13 +124,13 @@ internal sealed class SearchLoop(IOptimizer optimizer, ICandidateEvaluator evalu
         return new Completion(candidate, original.Evaluation, original.Candidate.Candidate.Id, 0);
     }
 
-    private async Task<Completion> Evaluate(InFlight candidate, CancellationToken cancellation)
+    private async Task<Completion> Evaluate(InFlight candidate, HallMember? incumbent, CancellationToken cancellation)
     {
         var watch = Stopwatch.StartNew();
         CandidateEvaluation evaluation;
         try
         {
-            evaluation = await evaluator.EvaluateAsync(candidate.Candidate, cancellation);
+            evaluation = await evaluator.EvaluateAsync(new CandidateRequest(candidate.Candidate, candidate.Recipe, incumbent), cancellation);
             if (evaluation.Status != CandidateStatus.Failed && (evaluation.Fitness is not { } f || double.IsNaN(f.Estimate)))
                 evaluation = CandidateEvaluation.Failed("the evaluator returned a NaN fitness");
         }
@@ -151,17 +153,20 @@ internal sealed class SearchLoop(IOptimizer optimizer, ICandidateEvaluator evalu
         var e = done.Evaluation;
         var timings = new Dictionary<string, double>(e.TimingsMs ?? new Dictionary<string, double>()) { ["total"] = done.Milliseconds };
         var record = new CandidateRecord(asked.Candidate.Id, _told, asked.Candidate.Genome, asked.Recipe, asked.RecipeHash,
-            e.Status, e.Failure, e.Fitness, done.ServedFrom is null ? e.Items.Count : 0, timings, done.ServedFrom);
+            e.Status, e.Failure, e.Fitness, done.ServedFrom is null ? e.Items.Count : 0, timings, done.ServedFrom, done.ServedFrom is null ? e.ItemsSaved : 0);
         if (done.ServedFrom is null)
             _evaluated++;
         optimizer.Tell(record.Id, TellValue(record));
-        var hallChanged = Account(record);
-        store.Commit(record, done.ServedFrom is null ? e.Items : [], optimizer.ExportState(), hallChanged ? _hallOfFame.Ids : null);
+        var items = done.ServedFrom is null ? e.Items : [];
+        var hallChanged = Account(record, items);
+        store.Commit(record, items, optimizer.ExportState(), hallChanged ? _hallOfFame.Ids : null);
+        if (hallChanged)
+            settings.HallOfFameChanged?.Invoke(_hallOfFame.Members);
         settings.Committed?.Invoke(record, Progress());
     }
 
     /// <summary>Updates counts, archive, hall of fame and the stop decision; true when the hall of fame changed.</summary>
-    private bool Account(CandidateRecord record)
+    private bool Account(CandidateRecord record, IReadOnlyList<StoredItemScore> items)
     {
         _told++;
         if (record.ServedFrom is null)
@@ -176,7 +181,7 @@ internal sealed class SearchLoop(IOptimizer optimizer, ICandidateEvaluator evalu
             _sinceImprovement++;
         if (record.Status == CandidateStatus.Ok)
             _best = Math.Max(_best, record.Fitness!.Value.Estimate);
-        var hallChanged = _hallOfFame.Offer(record);
+        var hallChanged = _hallOfFame.Offer(record, items);
 
         if (_consecutiveFailures >= settings.MaxConsecutiveFailures)
         {
@@ -194,10 +199,10 @@ internal sealed class SearchLoop(IOptimizer optimizer, ICandidateEvaluator evalu
         record.Status == CandidateStatus.Failed ? double.NaN : record.Fitness!.Value.Estimate;
 
     private static CandidateEvaluation FromRecord(CandidateRecord record) =>
-        new(record.Status, record.Fitness, [], record.Failure);
+        new(record.Status, record.Fitness, [], record.Failure, null, record.ItemsSaved);
 
     private SearchOutcome Outcome(string reason, bool cancelled, long replayed) =>
-        new(reason, _aborted, cancelled, _told, replayed, _evaluated, _best, _hallOfFame.Ids);
+        new(reason, _aborted, cancelled, _told, replayed, _evaluated, _best, _hallOfFame.Ids, _hallOfFame.Incumbent);
 
     private sealed class InFlight(Candidate candidate, string recipe, string recipeHash)
     {

@@ -22,6 +22,21 @@ internal sealed record SearchLoopSettings
 
     public int HallOfFameSize { get; init; } = 5;
 
+    /// <summary>
+    /// Turns item scores into fitness contributions for the hall of fame's paired test; null admits by point
+    /// estimate (see <see cref="HallOfFame"/>).
+    /// </summary>
+    public FitnessItems? Pairing { get; init; }
+
+    /// <summary>The paired test's significance level for replacing the incumbent (and for refusing a worse candidate).</summary>
+    public double HallOfFameAlpha { get; init; } = 0.05;
+
+    /// <summary>Seeds the paired bootstrap (the run seed), so admissions replay identically.</summary>
+    public ulong HallOfFameSeed { get; init; }
+
+    /// <summary>Called when the hall of fame changed (live and while replaying), members incumbent first.</summary>
+    public Action<IReadOnlyList<HallMember>>? HallOfFameChanged { get; init; }
+
     /// <summary>Called after each candidate is committed to the store (live display, tests).</summary>
     public Action<CandidateRecord, SearchProgress>? Committed { get; init; }
 }

@@ -13,4 +13,5 @@ internal sealed record SearchOutcome(
     long Replayed,
     long Evaluated,
     double BestFitness,
-    IReadOnlyList<long> HallOfFame);
+    IReadOnlyList<long> HallOfFame,
+    HallMember? Incumbent);

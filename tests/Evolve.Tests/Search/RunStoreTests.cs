@@ -109,7 +109,7 @@ public class RunStoreTests
             cmd.CommandText = "UPDATE schema_version SET version = 7";
             cmd.ExecuteNonQuery();
         }
-        Assert.Equal($"{future}: written with run store schema 7, this Evolve reads schema 1. resume it with the Evolve version that created it, or start a new run",
+        Assert.Equal($"{future}: written with run store schema 7, this Evolve reads schema 2. resume it with the Evolve version that created it, or start a new run",
             Assert.Throws<RunStoreException>(() => RunStore.Open(future)).Message);
         Assert.Equal($"{future}: a run database already exists here. resume it with --resume, or choose another run folder",
             Assert.Throws<RunStoreException>(() => RunStore.Create(future, Run)).Message);

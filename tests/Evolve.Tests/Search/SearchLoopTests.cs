@@ -108,8 +108,9 @@ public class SearchLoopTests
     {
         public int Calls;
 
-        public Task<CandidateEvaluation> EvaluateAsync(Candidate candidate, CancellationToken cancellation)
+        public Task<CandidateEvaluation> EvaluateAsync(CandidateRequest request, CancellationToken cancellation)
         {
+            var candidate = request.Candidate;
             Calls++;
             throw new InsufficientMemoryException("out of memory binding model.layers.3.mlp.up_proj.weight");
         }
@@ -133,8 +134,9 @@ public class SearchLoopTests
     {
         public readonly List<double[]> Evaluated = [];
 
-        public Task<CandidateEvaluation> EvaluateAsync(Candidate candidate, CancellationToken cancellation)
+        public Task<CandidateEvaluation> EvaluateAsync(CandidateRequest request, CancellationToken cancellation)
         {
+            var candidate = request.Candidate;
             Evaluated.Add(candidate.Genome);
             var f = candidate.Genome[0] * 3 + candidate.Genome[1];
             return Task.FromResult(CandidateEvaluation.Scored(new Interval(f, f - 0.1, f + 0.1, 1), [new StoredItemScore("t", "only", f)]));

@@ -40,6 +40,9 @@ internal sealed class WeightSnapshot : ITensorSource
     /// <summary>The tensor's float32 values.</summary>
     public ReadOnlySpan<float> Get(string name) => Entry(name).Buffer.Span;
 
+    /// <summary>The plan key the tensor was computed under: equal keys, equal values (what incremental binding relies on).</summary>
+    public string Key(string name) => Entry(name).Key;
+
     /// <summary>The native address of the tensor's buffer (for zero-copy binding).</summary>
     public nint Pointer(string name) => Entry(name).Buffer.Pointer;
 

@@ -9,6 +9,7 @@ namespace Evolve.Search.Store;
 /// <param name="Fitness">Estimate and 95% interval; null for a failed candidate.</param>
 /// <param name="TimingsMs">Milliseconds per phase (merge, bind, score …).</param>
 /// <param name="ServedFrom">The candidate whose identical recipe supplied this result, when it was not evaluated.</param>
+/// <param name="ItemsSaved">Items racing did not score (0 unless raced out).</param>
 internal sealed record CandidateRecord(
     long Id,
     long Sequence,
@@ -20,4 +21,5 @@ internal sealed record CandidateRecord(
     Interval? Fitness,
     int ItemsEvaluated,
     IReadOnlyDictionary<string, double> TimingsMs,
-    long? ServedFrom);
+    long? ServedFrom,
+    int ItemsSaved = 0);

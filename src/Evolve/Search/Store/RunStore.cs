@@ -32,9 +32,9 @@ internal sealed class RunStore : IDisposable
         store.Execute(RunStoreSchema.Create);
         store.Execute("INSERT INTO schema_version (version) VALUES ($v)", ("$v", RunStoreSchema.Version));
         store.Execute(
-            "INSERT INTO run (id, search_space, seed, optimizer, tool_version, created_utc) VALUES (1, $space, $seed, $opt, $tool, $created)",
+            "INSERT INTO run (id, search_space, seed, optimizer, tool_version, created_utc, settings) VALUES (1, $space, $seed, $opt, $tool, $created, $settings)",
             ("$space", run.SearchSpace), ("$seed", unchecked((long)run.Seed)), ("$opt", run.Optimizer),
-            ("$tool", run.ToolVersion), ("$created", run.Created.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)));
+            ("$tool", run.ToolVersion), ("$created", run.Created.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)), ("$settings", run.Settings));
         tx.Commit();
         return store;
     }
@@ -70,12 +70,12 @@ internal sealed class RunStore : IDisposable
     public RunInfo ReadRun()
     {
         using var command = _connection.CreateCommand();
-        command.CommandText = "SELECT search_space, seed, optimizer, tool_version, created_utc FROM run WHERE id = 1";
+        command.CommandText = "SELECT search_space, seed, optimizer, tool_version, created_utc, settings FROM run WHERE id = 1";
         using var reader = command.ExecuteReader();
         if (!reader.Read())
             throw new RunStoreException(Path, "the run table is empty", "start a new run");
         return new RunInfo(reader.GetString(0), unchecked((ulong)reader.GetInt64(1)), reader.GetString(2), reader.GetString(3),
-            DateTimeOffset.Parse(reader.GetString(4), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal));
+            DateTimeOffset.Parse(reader.GetString(4), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal), reader.GetString(5));
     }
 
     /// <summary>
@@ -87,31 +87,16 @@ internal sealed class RunStore : IDisposable
         using var tx = _connection.BeginTransaction();
         Execute("""
             INSERT INTO candidates (id, sequence, genome, recipe, recipe_hash, status, failure, fitness, fitness_low, fitness_high,
-                                    fitness_items, items_evaluated, timings_ms, served_from, committed_utc)
-            VALUES ($id, $seq, $genome, $recipe, $hash, $status, $failure, $fit, $low, $high, $fitems, $items, $timings, $served, $at)
+                                    fitness_items, items_evaluated, items_saved, timings_ms, served_from, committed_utc)
+            VALUES ($id, $seq, $genome, $recipe, $hash, $status, $failure, $fit, $low, $high, $fitems, $items, $saved, $timings, $served, $at)
             """,
             ("$id", candidate.Id), ("$seq", candidate.Sequence), ("$genome", GenomeBlob.Write(candidate.Genome)),
             ("$recipe", candidate.Recipe), ("$hash", candidate.RecipeHash), ("$status", StatusText(candidate.Status)),
             ("$failure", candidate.Failure), ("$fit", candidate.Fitness?.Estimate), ("$low", candidate.Fitness?.Low),
-            ("$high", candidate.Fitness?.High), ("$fitems", candidate.Fitness?.Count), ("$items", candidate.ItemsEvaluated),
+            ("$high", candidate.Fitness?.High), ("$fitems", candidate.Fitness?.Count), ("$items", candidate.ItemsEvaluated), ("$saved", candidate.ItemsSaved),
             ("$timings", JsonSerializer.Serialize(candidate.TimingsMs)), ("$served", candidate.ServedFrom),
             ("$at", DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture)));
-        if (items.Count > 0)
-        {
-            using var insert = _connection.CreateCommand();
-            insert.CommandText = "INSERT INTO item_scores (candidate, task, item, value) VALUES ($c, $task, $item, $value)";
-            var task = insert.Parameters.Add("$task", SqliteType.Text);
-            var item = insert.Parameters.Add("$item", SqliteType.Text);
-            var value = insert.Parameters.Add("$value", SqliteType.Real);
-            insert.Parameters.AddWithValue("$c", candidate.Id);
-            foreach (var score in items)
-            {
-                task.Value = score.Task;
-                item.Value = score.Item;
-                value.Value = score.Value;
-                insert.ExecuteNonQuery();
-            }
-        }
+        InsertScores("item_scores", candidate.Id, items);
         if (optimizerState is not null)
             Execute("INSERT OR REPLACE INTO checkpoint (id, after_sequence, optimizer_state) VALUES (1, $seq, $state)",
                 ("$seq", candidate.Sequence), ("$state", optimizerState));
@@ -131,9 +116,68 @@ internal sealed class RunStore : IDisposable
     public CandidateRecord? FindByRecipeHash(string recipeHash) =>
         QueryCandidates("WHERE recipe_hash = $hash AND served_from IS NULL ORDER BY sequence LIMIT 1", ("$hash", recipeHash)).SingleOrDefault();
 
-    public IReadOnlyList<StoredItemScore> ReadItemScores(long candidateId)
+    public CandidateRecord? ReadCandidate(long id) => QueryCandidates("WHERE id = $id", ("$id", id)).SingleOrDefault();
+
+    public IReadOnlyList<StoredItemScore> ReadItemScores(long candidateId) => ReadScores("item_scores", candidateId);
+
+    public IReadOnlyList<StoredItemScore> ReadHeldOutItemScores(long candidateId) => ReadScores("heldout_item_scores", candidateId);
+
+    /// <summary>Replaces the held-out results (one row per hall-of-fame rank) and their item scores, in one transaction.</summary>
+    public void CommitHeldOut(IReadOnlyList<HeldOutResult> results)
     {
-        using var command = Command("SELECT task, item, value FROM item_scores WHERE candidate = $c ORDER BY task, item", ("$c", candidateId));
+        using var tx = _connection.BeginTransaction();
+        Execute("DELETE FROM heldout");
+        Execute("DELETE FROM heldout_item_scores");
+        var at = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
+        foreach (var r in results)
+        {
+            Execute("""
+                INSERT INTO heldout (rank, candidate, search_fitness, search_low, search_high, heldout_fitness, heldout_low, heldout_high,
+                                     heldout_items, gap, failure, scored_utc)
+                VALUES ($rank, $c, $sf, $sl, $sh, $hf, $hl, $hh, $items, $gap, $failure, $at)
+                """,
+                ("$rank", r.Rank), ("$c", r.Candidate), ("$sf", r.Search.Estimate), ("$sl", r.Search.Low), ("$sh", r.Search.High),
+                ("$hf", r.HeldOut?.Estimate), ("$hl", r.HeldOut?.Low), ("$hh", r.HeldOut?.High), ("$items", r.HeldOut?.Count ?? 0),
+                ("$gap", r.Gap), ("$failure", r.Failure), ("$at", at));
+            InsertScores("heldout_item_scores", r.Candidate, r.Items);
+        }
+        tx.Commit();
+    }
+
+    public IReadOnlyList<HeldOutResult> ReadHeldOut()
+    {
+        using var command = Command("""
+            SELECT rank, candidate, search_fitness, search_low, search_high, heldout_fitness, heldout_low, heldout_high, heldout_items, failure
+            FROM heldout ORDER BY rank
+            """);
+        using var reader = command.ExecuteReader();
+        var rows = new List<(int Rank, long Candidate, Interval Search, Interval? HeldOut, string? Failure)>();
+        while (reader.Read())
+            rows.Add((reader.GetInt32(0), reader.GetInt64(1), new Interval(reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4), 0),
+                reader.IsDBNull(5) ? null : new Interval(reader.GetDouble(5), reader.GetDouble(6), reader.GetDouble(7), reader.GetInt32(8)),
+                reader.IsDBNull(9) ? null : reader.GetString(9)));
+        return rows.Select(r => new HeldOutResult(r.Rank, r.Candidate, r.Search, r.HeldOut, ReadHeldOutItemScores(r.Candidate), r.Failure)).ToArray();
+    }
+
+    /// <summary>Appends one start or resume of the run: when it ran, why it stopped, how many candidates it told and evaluated.</summary>
+    public void RecordSession(DateTimeOffset started, string stopReason, long told, long evaluated) =>
+        Execute("INSERT INTO sessions (started_utc, ended_utc, stop_reason, told, evaluated) VALUES ($s, $e, $r, $t, $v)",
+            ("$s", started.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)), ("$e", DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture)),
+            ("$r", stopReason), ("$t", told), ("$v", evaluated));
+
+    public IReadOnlyList<string> ReadSessionStopReasons()
+    {
+        using var command = Command("SELECT stop_reason FROM sessions ORDER BY rowid");
+        using var reader = command.ExecuteReader();
+        var reasons = new List<string>();
+        while (reader.Read())
+            reasons.Add(reader.GetString(0));
+        return reasons;
+    }
+
+    private IReadOnlyList<StoredItemScore> ReadScores(string table, long candidateId)
+    {
+        using var command = Command($"SELECT task, item, value FROM {table} WHERE candidate = $c ORDER BY task, item", ("$c", candidateId));
         using var reader = command.ExecuteReader();
         var scores = new List<StoredItemScore>();
         while (reader.Read())
@@ -161,6 +205,25 @@ internal sealed class RunStore : IDisposable
 
     public void Dispose() => _connection.Dispose();
 
+    private void InsertScores(string table, long candidateId, IReadOnlyList<StoredItemScore> items)
+    {
+        if (items.Count == 0)
+            return;
+        using var insert = _connection.CreateCommand();
+        insert.CommandText = $"INSERT INTO {table} (candidate, task, item, value) VALUES ($c, $task, $item, $value)";
+        var task = insert.Parameters.Add("$task", SqliteType.Text);
+        var item = insert.Parameters.Add("$item", SqliteType.Text);
+        var value = insert.Parameters.Add("$value", SqliteType.Real);
+        insert.Parameters.AddWithValue("$c", candidateId);
+        foreach (var score in items)
+        {
+            task.Value = score.Task;
+            item.Value = score.Item;
+            value.Value = score.Value;
+            insert.ExecuteNonQuery();
+        }
+    }
+
     private static SqliteConnection Connect(string path, SqliteOpenMode mode)
     {
         // No pooling: the file must be closed when the store is disposed (tests reopen it, users copy run folders).
@@ -178,7 +241,7 @@ internal sealed class RunStore : IDisposable
     {
         using var command = Command($"""
             SELECT id, sequence, genome, recipe, recipe_hash, status, failure, fitness, fitness_low, fitness_high, fitness_items,
-                   items_evaluated, timings_ms, served_from
+                   items_evaluated, timings_ms, served_from, items_saved
             FROM candidates {tail}
             """, parameters);
         using var reader = command.ExecuteReader();
@@ -192,7 +255,7 @@ internal sealed class RunStore : IDisposable
                 reader.GetInt64(0), reader.GetInt64(1), GenomeBlob.Read((byte[])reader.GetValue(2)), reader.GetString(3),
                 reader.GetString(4), ParseStatus(reader.GetString(5)), reader.IsDBNull(6) ? null : reader.GetString(6), fitness,
                 reader.GetInt32(11), JsonSerializer.Deserialize<Dictionary<string, double>>(reader.GetString(12)) ?? [],
-                reader.IsDBNull(13) ? null : reader.GetInt64(13)));
+                reader.IsDBNull(13) ? null : reader.GetInt64(13), reader.GetInt32(14)));
         }
         return records;
     }

@@ -1,0 +1,87 @@
+using Evolve.Onnx;
+using Evolve.Proxy.Scoring;
+using Evolve.Proxy.Statistics;
+using Evolve.Search;
+using Evolve.Search.Evaluation;
+using Evolve.Search.Genome;
+using Evolve.Search.Store;
+
+namespace Evolve.Tests.Search;
+
+/// <summary>
+/// The search's evaluator on the zoo: incremental in-memory merges score exactly as a from-scratch merge scored by
+/// `evolve score`, a NaN merge fails with the tensor named, racing stops a hopeless candidate and counts the items
+/// it saved.
+/// </summary>
+public class RecipeEvaluatorTests
+{
+    private static CandidateRequest Request(long id, string recipe, HallMember? incumbent = null) =>
+        new(new Candidate(id, [0.0]), recipe, incumbent);
+
+    /// <summary>The same recipe merged from scratch into a file-less weight set and scored by `evolve score`'s path.</summary>
+    private static ModelScores FromScratch(string recipe, Evolve.Proxy.Tasks.ProxyDeclaration proxy, RecipeEvaluatorSettings settings)
+    {
+        var path = Path.Combine(RepoPaths.NewTempDir("from-scratch"), "recipe.yaml");
+        File.WriteAllText(path, recipe);
+        return ModelScoring.Run(new ModelScoringRequest([path], settings.BaseModel, settings.Onnx, proxy,
+            settings.Scoring with { Seed = settings.Seed }, ScoringStrategy.WeightsAsInputs, OrtSessionSettings.Default))[0];
+    }
+
+    [Fact]
+    public async Task Incremental_merges_score_as_a_from_scratch_merge_in_any_order()
+    {
+        var proxy = ZooSearchFiles.Proxy();
+        var settings = ZooSearchFiles.Settings(proxy, racing: false);
+        using var evaluator = RecipeEvaluator.Create(settings);
+        var a = ZooSearchFiles.TaskArithmetic(1.0, 1.0, 1.0);
+        var b = ZooSearchFiles.TaskArithmetic(1.0, 0.5, 1.0);
+        var first = await evaluator.EvaluateAsync(Request(0, a), default);
+        var second = await evaluator.EvaluateAsync(Request(1, b), default);
+        var again = await evaluator.EvaluateAsync(Request(2, a), default);
+
+        Assert.Equal(40, evaluator.SearchItems);
+        foreach (var (evaluation, recipe) in new[] { (first, a), (second, b), (again, a) })
+        {
+            Assert.Equal(CandidateStatus.Ok, evaluation.Status);
+            var reference = FromScratch(recipe, proxy, settings);
+            Assert.Equal(reference.Fitness, evaluation.Fitness);
+            var expectedItems = reference.Tasks.SelectMany(t => t.Items).Select(i => (i.Task, i.Id, i.Score)).OrderBy(x => x.Task).ThenBy(x => x.Id);
+            Assert.Equal(expectedItems, evaluation.Items.Select(i => (i.Task, i.Item, i.Value)).OrderBy(x => x.Task).ThenBy(x => x.Item));
+            Assert.True(evaluation.TimingsMs!["merge"] > 0 && evaluation.TimingsMs["bind"] > 0 && evaluation.TimingsMs["score"] > 0);
+        }
+        Assert.NotEqual(first.Fitness, second.Fitness);
+    }
+
+    [Fact]
+    public async Task A_merge_with_nan_weights_fails_with_the_tensor_named_and_the_next_candidate_scores()
+    {
+        using var evaluator = RecipeEvaluator.Create(ZooSearchFiles.Settings(ZooSearchFiles.Proxy(), racing: false));
+        var failed = await evaluator.EvaluateAsync(Request(0, ZooSearchFiles.OverflowingLinear()), default);
+        Assert.Equal(CandidateStatus.Failed, failed.Status);
+        Assert.Matches(@"^merged tensor \S+ holds (NaN|\+Inf|-Inf) at element \d+$", failed.Failure);
+        Assert.True(failed.TimingsMs!.ContainsKey("merge"));
+        var next = await evaluator.EvaluateAsync(Request(1, ZooSearchFiles.TaskArithmetic(1, 1, 1)), default);
+        Assert.Equal(CandidateStatus.Ok, next.Status);
+    }
+
+    [Fact]
+    public async Task Racing_stops_a_candidate_that_cannot_beat_the_incumbent_and_counts_the_items_saved()
+    {
+        var proxy = ZooSearchFiles.Proxy();
+        using var evaluator = RecipeEvaluator.Create(ZooSearchFiles.Settings(proxy));
+        var incumbent = await evaluator.EvaluateAsync(Request(0, ZooSearchFiles.TaskArithmetic(0.5, 0.5, 0.5)), default);
+        // Task vectors added at 1.3 each overshoot so far that the zoo's own table has such merges near zero everywhere.
+        var hopeless = ZooSearchFiles.TaskArithmetic(1.3, 1.3, 1.3);
+        var raced = await evaluator.EvaluateAsync(Request(1, hopeless, new HallMember(0, incumbent.Fitness!.Value)), default);
+
+        Assert.Equal(CandidateStatus.RacedOut, raced.Status);
+        Assert.True(raced.ItemsSaved > 0);
+        Assert.Equal(evaluator.SearchItems, raced.Items.Count + raced.ItemsSaved);
+        Assert.Equal(0, (raced.Items.Count - 10) % 5);
+        // What racing did score equals the full scoring of those items.
+        var full = await evaluator.EvaluateAsync(Request(2, hopeless), default);
+        var fullByItem = full.Items.ToDictionary(i => (i.Task, i.Item), i => i.Value);
+        Assert.All(raced.Items, i => Assert.Equal(fullByItem[(i.Task, i.Item)], i.Value));
+        Assert.True(full.Fitness!.Value.Estimate < incumbent.Fitness.Value.Estimate);
+    }
+}
