@@ -10,6 +10,8 @@ internal static class CommandCatalog
         yield return DemoCommand.Create(stdout, stderr);
         yield return VersionCommand.Create(stdout);
         yield return MergeCommand.Create(stdout);
+        yield return ExportCommand.Create(stdout);
+        yield return ReportCommand.Create(stdout);
         yield return TokenizeCommand.Create(stdout);
         yield return InspectCommand.Create(stdout);
         yield return ScoreCommand.Create(stdout, stderr);

@@ -1,0 +1,102 @@
+using Evolve.Merging.Output;
+using Evolve.Merging.Recipes;
+using Evolve.Search.Store;
+
+namespace Evolve.Export;
+
+/// <summary>
+/// <c>evolve export</c>'s library half: the recipe of one hall-of-fame member of a run, written for production as
+/// mergekit YAML (checked against mergekit's configuration schema), as Evolve's native recipe JSON, and with a
+/// <c>manifest.json</c> that pins every input by SHA-256; optionally the merged checkpoint beside them
+/// (<see cref="MergeToFolder"/>, masks seeded with the run's seed). Inputs the run recorded are re-hashed first: a
+/// file that changed since the run stops the export and is named.
+/// </summary>
+internal static class RunExport
+{
+    public static ExportResult Run(string runPath, string outputFolder, ExportOptions options)
+    {
+        var run = RunFolder.Locate(runPath);
+        using var store = RunStore.Open(run.Database);
+        var info = store.ReadRun();
+        var candidate = HallOfFameMember(store, run, options.Rank);
+        var where = $"{run.Database} (candidate {candidate.Id}, rank {options.Rank})";
+        var recipe = RecipeYaml.Parse(candidate.Recipe, where);
+        var yaml = RecipeYaml.Write(recipe);
+        if (MergekitSchema.Violations(yaml) is [var first, ..] violations)
+            throw new ExportException(where, $"the recipe is not valid for mergekit: {first}{(violations.Count > 1 ? $" (and {violations.Count - 1} more)" : "")}",
+                "export another rank, or write the recipe by hand from `evolve merge`'s mergekit_config.yml");
+
+        var recorded = RunInputs.Read(run.Path);
+        var inputs = recorded is null ? CollectFromRecipe(recipe) : Verify(recorded);
+
+        outputFolder = Path.GetFullPath(outputFolder);
+        if (Directory.Exists(outputFolder) && Directory.EnumerateFileSystemEntries(outputFolder).Any())
+            throw new ExportException(outputFolder, "the output folder exists and is not empty", "choose a new folder or empty this one");
+        Directory.CreateDirectory(outputFolder);
+        var yamlPath = Path.Combine(outputFolder, ExportFiles.RecipeYaml);
+        var jsonPath = Path.Combine(outputFolder, ExportFiles.RecipeJson);
+        File.WriteAllText(yamlPath, yaml);
+        File.WriteAllText(jsonPath, RecipeJson.Write(recipe));
+        var written = new[] { yamlPath, jsonPath }.Select(f => RunInputs.Fingerprint("export", outputFolder, f) with { Path = Path.GetFileName(f) }).ToArray();
+
+        string? mergedFolder = null;
+        IReadOnlyList<RunInput>? merged = null;
+        if (options.Merge)
+        {
+            mergedFolder = Path.Combine(outputFolder, ExportFiles.MergedFolder);
+            MergeToFolder.Run(recipe, null, mergedFolder, new MergeToFolderOptions
+            {
+                Seed = info.Seed, Threads = options.Threads, Progress = options.MergeProgress,
+            });
+            merged = Directory.GetFiles(mergedFolder).Order(StringComparer.Ordinal)
+                .Select(f => RunInputs.Fingerprint("merged", mergedFolder, f) with { Path = Path.GetFileName(f) }).ToArray();
+        }
+
+        var manifestPath = Path.Combine(outputFolder, ExportFiles.Manifest);
+        File.WriteAllText(manifestPath, ExportManifest.Write(new ExportManifest.Content(
+            run, info, candidate, options.Rank, written, inputs, recorded is not null, CandidateScores.Read(store, candidate), merged)));
+        return new ExportResult(candidate.Id, options.Rank, outputFolder, [yamlPath, jsonPath, manifestPath], mergedFolder);
+    }
+
+    /// <summary>The candidate at a 1-based hall-of-fame rank.</summary>
+    public static CandidateRecord HallOfFameMember(RunStore store, RunFolder run, int rank)
+    {
+        var hall = store.ReadHallOfFame();
+        if (hall.Count == 0)
+            throw new ExportException(run.Database, "the run's hall of fame is empty (no candidate was scored on every item yet)",
+                "let the search evaluate candidates, or resume it with `evolve search --resume`");
+        if (rank < 1 || rank > hall.Count)
+            throw new ExportException(run.Database, $"rank {rank} asked, the hall of fame holds ranks 1 to {hall.Count}", $"choose --rank between 1 and {hall.Count}");
+        return store.ReadCandidates().First(c => c.Id == hall[rank - 1]);
+    }
+
+    /// <summary>Every recorded input re-hashed; the first that is missing or changed stops the export.</summary>
+    private static IReadOnlyList<RunInput> Verify(IReadOnlyList<RunInput> recorded)
+    {
+        foreach (var input in recorded)
+        {
+            if (!File.Exists(input.Path))
+                throw new ExportException(input.Path, $"this {input.Role} file of the run is missing", "restore it, or export on the machine that ran the search");
+            var now = RunInputs.Fingerprint(input.Role, input.Owner, input.Path);
+            if (now.Sha256 != input.Sha256)
+                throw new ExportException(input.Path,
+                    $"this {input.Role} file changed since the run (sha256 now {now.Sha256[..12]}…, the run read {input.Sha256[..12]}…, {input.Bytes} → {now.Bytes} bytes)",
+                    "restore the file the run used, or search again on the changed inputs");
+        }
+        return recorded;
+    }
+
+    /// <summary>For a run that recorded no inputs: the model folders the recipe names, hashed now.</summary>
+    private static IReadOnlyList<RunInput> CollectFromRecipe(Recipe recipe)
+    {
+        var folders = new List<string>();
+        foreach (var model in recipe.AllModels())
+        {
+            if (!Directory.Exists(model.Path))
+                throw new ExportException(model.Path, "a model of the recipe is not a local folder", "run the export from the folder the search ran in");
+            folders.Add(model.Path);
+            if (model.Lora is not null) folders.AddRange(model.Lora.Split('+'));
+        }
+        return RunInputs.Collect(folders.Distinct(), null, [], []);
+    }
+}
