@@ -10,7 +10,7 @@ internal sealed record GeneMap(string Parameter, IReadOnlyList<string> Rows, int
 /// <summary>
 /// The winning recipe's numeric parameters as the merge actually applies them: the recipe is planned against its
 /// models, exactly as <c>evolve merge</c> would, and each layer tensor's resolved values (after gradients, filters
-/// and per-model overrides) are averaged per module group (attention, mlp, other) and layer.
+/// and per-model overrides) are averaged per module group (attention, mlp, other) and layer. Only parameters the recipe sets are mapped.
 /// </summary>
 internal static class GeneMaps
 {
@@ -20,6 +20,7 @@ internal static class GeneMaps
         using var models = ModelSet.Open(recipe.AllModels(), locator.Open);
         var plan = MergePlanner.Plan(recipe, models, seed);
         var sums = new SortedDictionary<(string Parameter, string Row), Dictionary<int, (double Sum, int Count)>>();
+        var named = Named(recipe);
         var layers = 0;
         foreach (var tensor in plan.Tensors)
         {
@@ -29,7 +30,7 @@ internal static class GeneMaps
             var defs = tensor.Parameters.Definitions;
             for (var p = 0; p < defs.Count; p++)
             {
-                if (defs[p].Kind == ParameterKind.Boolean) continue;
+                if (defs[p].Kind == ParameterKind.Boolean || !named.Contains(defs[p].Name)) continue;
                 var values = tensor.Parameters.ValuesAt(p);
                 if (defs[p].Scope == ParameterScope.Global)
                     Add(sums, (defs[p].Name, group), layer, values[0]);
@@ -45,6 +46,19 @@ internal static class GeneMaps
                 .Select(l => r.Value.TryGetValue(l, out var a) ? a.Sum / a.Count : (double?)null).ToArray()).ToArray();
             return new GeneMap(g.Key, rows.Select(r => r.Key.Row).ToArray(), layers, values);
         }).ToArray();
+    }
+
+    /// <summary>The parameters the recipe sets anywhere; the others keep their defaults everywhere and tell nothing.</summary>
+    private static HashSet<string> Named(Recipe recipe)
+    {
+        var maps = new List<ParameterMap> { recipe.Parameters };
+        maps.AddRange((recipe.Models ?? ValueList<ModelEntry>.Empty).Select(m => m.Parameters));
+        foreach (var slice in recipe.Slices ?? ValueList<SliceEntry>.Empty)
+        {
+            maps.Add(slice.Parameters);
+            maps.AddRange(slice.Sources.Select(s => s.Parameters));
+        }
+        return maps.SelectMany(m => m.Entries.Select(e => e.Name)).ToHashSet(StringComparer.Ordinal);
     }
 
     private static void Add(SortedDictionary<(string, string), Dictionary<int, (double Sum, int Count)>> sums, (string, string) key, int layer, double value)

@@ -86,6 +86,19 @@
     };
   }
 
+  // A step band: data rows are [x, low, high, next x]; each row fills [x, next x) between low and high.
+  function band(name, rows, color) {
+    return {
+      type: 'custom', name, data: rows, z: 0, silent: true, itemStyle: { color },
+      encode: { x: [0, 3], y: [1, 2] },
+      renderItem(params, api) {
+        const a = api.coord([api.value(0), api.value(2)]);
+        const b = api.coord([api.value(3), api.value(1)]);
+        return { type: 'rect', shape: { x: a[0], y: a[1], width: b[0] - a[0], height: b[1] - a[1] }, style: { fill: color } };
+      },
+    };
+  }
+
   function fitness() {
     const s = section('Fitness over candidates',
       'Each candidate in the order it was told, with its 95% interval; the step line is the best fully scored candidate so far and the band its interval. Raced-out fitnesses cover only the items scored before racing stopped them.', true);
@@ -98,14 +111,11 @@
     chart(s, 'fitness', {
       tooltip: { trigger: 'item', formatter: p => p.data && p.data.tip ? p.data.tip : p.seriesName },
       legend: { top: 0 },
-      grid: { left: 56, right: 24, top: 36, bottom: 46 },
-      xAxis: { type: 'value', name: 'candidate (tell order)', nameLocation: 'middle', nameGap: 28, min: 0 },
+      grid: { left: 56, right: 24, top: 52, bottom: 46 },
+      xAxis: { type: 'value', name: 'candidate (tell order)', nameLocation: 'middle', nameGap: 28, min: 0, max: Math.max(1, data.candidates.length) },
       yAxis: { type: 'value', name: 'fitness', scale: true },
       series: [
-        { name: 'best 95% CI low', type: 'line', step: 'end', stack: 'band', symbol: 'none', lineStyle: { opacity: 0 }, silent: true,
-          data: best.map(b => [b.seq, b.low]) },
-        { name: 'best 95% CI', type: 'line', step: 'end', stack: 'band', symbol: 'none', lineStyle: { opacity: 0 }, silent: true,
-          areaStyle: { color: 'rgba(44,162,95,0.18)' }, data: best.map(b => [b.seq, b.high - b.low]) },
+        band('best 95% CI', best.map((b, i) => [b.seq, b.low, b.high, i + 1 < best.length ? best[i + 1].seq : b.seq + 1]), 'rgba(44,162,95,0.18)'),
         { name: 'best so far', type: 'line', step: 'end', symbol: 'none', lineStyle: { width: 2, color: '#2ca25f' }, itemStyle: { color: '#2ca25f' },
           data: best.map(b => [b.seq, b.fitness]) },
         errorBars('candidate CI', ok.map(c => [c.seq, c.low, c.high]), 'rgba(51,102,204,0.25)'),
@@ -140,10 +150,10 @@
       if (lo === hi) { lo -= 0.5; hi += 0.5; }
       chart(s, `genes-${m.parameter}`, {
         tooltip: { formatter: p => `${m.rows[p.value[1]]}, layer ${p.value[0]}: ${fmt(p.value[2])}` },
-        grid: { left: 150, right: 20, top: 12, bottom: 80 },
-        xAxis: { type: 'category', name: 'layer', nameLocation: 'middle', nameGap: 24, data: [...Array(m.layers).keys()].map(String), splitArea: { show: true } },
+        grid: { left: 150, right: 20, top: 12, bottom: 96 },
+        xAxis: { type: 'category', name: 'layer', nameLocation: 'middle', nameGap: 22, data: [...Array(m.layers).keys()].map(String), splitArea: { show: true } },
         yAxis: { type: 'category', data: m.rows, splitArea: { show: true } },
-        visualMap: { min: lo, max: hi, calculable: true, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 160, precision: 2,
+        visualMap: { min: lo, max: hi, calculable: true, orient: 'horizontal', left: 'center', bottom: 4, itemHeight: 160, precision: 2,
           inRange: { color: ['#f7fbff', '#6baed6', '#08306b'] } },
         series: [{ name: m.parameter, type: 'heatmap', data: cells,
           label: { show: m.layers * m.rows.length <= 96, formatter: p => fmt(p.value[2], 2), fontSize: 10 } }],
@@ -157,7 +167,7 @@
     chart(s, 'methods', {
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
       legend: { top: 0 },
-      grid: { left: 120, right: 60, top: 32, bottom: 36 },
+      grid: { left: 120, right: 60, top: 40, bottom: 36 },
       xAxis: [{ type: 'value', name: 'candidates', nameLocation: 'middle', nameGap: 24 }],
       yAxis: { type: 'category', data: m.map(x => x.method), inverse: true },
       series: [
@@ -175,12 +185,12 @@
     const evaluated = cs.reduce((a, c) => a + c.itemsEvaluated, 0);
     const pct = evaluated + saved > 0 ? (100 * saved / (evaluated + saved)).toFixed(1) : '0';
     const s = section('Items saved by racing',
-      `Racing saved ${saved} item scorings of ${evaluated + saved} (${pct}%); ${r.served} candidates repeated an earlier recipe and were served from the archive.`, false);
+      `Racing saved ${saved} item scorings of ${evaluated + saved} (${pct}%); ${r.served} candidate(s) repeated an earlier recipe and were served from the archive.`, false);
     let running = 0;
     chart(s, 'racing', {
       tooltip: { trigger: 'axis' },
       legend: { top: 0 },
-      grid: { left: 56, right: 56, top: 36, bottom: 46 },
+      grid: { left: 56, right: 56, top: 52, bottom: 46 },
       xAxis: { type: 'category', name: 'candidate', nameLocation: 'middle', nameGap: 28, data: cs.map(c => String(c.seq)) },
       yAxis: [{ type: 'value', name: 'items' }, { type: 'value', name: 'saved, cumulative', splitLine: { show: false } }],
       series: [
@@ -203,7 +213,7 @@
     chart(s, 'heldout', {
       tooltip: { trigger: 'item', formatter: p => p.data && p.data.tip ? p.data.tip : p.seriesName },
       legend: { top: 0 },
-      grid: { left: 56, right: 24, top: 36, bottom: 46 },
+      grid: { left: 56, right: 24, top: 52, bottom: 46 },
       xAxis: { type: 'value', min: 0.5, max: h.length + 0.5, interval: 1, name: 'hall-of-fame rank', nameLocation: 'middle', nameGap: 28,
         axisLabel: { formatter: v => (Number.isInteger(v) ? `#${v}` : '') } },
       yAxis: { type: 'value', name: 'fitness', scale: true },
@@ -239,7 +249,7 @@
     chart(s, 'sweep', {
       tooltip: { trigger: 'item' },
       legend: { top: 0 },
-      grid: { left: 56, right: 24, top: 36, bottom: 46 },
+      grid: { left: 56, right: 24, top: 52, bottom: 46 },
       xAxis: { type: 'value', name: w.parameter, nameLocation: 'middle', nameGap: 28, min: x0, max: x1 },
       yAxis: { type: 'value', name: 'fitness', scale: true },
       series: [
@@ -257,7 +267,7 @@
     chart(s, 'soup', {
       tooltip: { trigger: 'item', formatter: q => q.data && q.data.tip ? q.data.tip : q.seriesName },
       legend: { top: 0 },
-      grid: { left: 56, right: 24, top: 36, bottom: 70 },
+      grid: { left: 56, right: 24, top: 52, bottom: 70 },
       xAxis: { type: 'category', data: p.steps.map(x => x.ingredient), axisLabel: { rotate: 20 } },
       yAxis: { type: 'value', name: 'held-out score', scale: true },
       series: [
