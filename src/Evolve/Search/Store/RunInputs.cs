@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Evolve.Checkpoints;
 using Evolve.Onnx;
+using Evolve.Search.Space;
 
 namespace Evolve.Search.Store;
 
@@ -20,6 +21,10 @@ internal static class RunInputs
     public const string HeldOutRole = "heldout";
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    /// <summary>Fingerprints everything a search over <paramref name="space"/> reads: base and models, graph, proxy sets.</summary>
+    public static IReadOnlyList<RunInput> Of(SearchSpace space) =>
+        Collect([space.BaseModel, .. space.Models.Select(m => m.Path)], space.Onnx, space.Proxy.Files, space.Proxy.HeldOutFiles);
 
     /// <summary>Fingerprints the inputs of a run, in a fixed order: models as given, the graph, search sets, held-out sets.</summary>
     public static IReadOnlyList<RunInput> Collect(IEnumerable<string> modelFolders, string? onnxGraph, IEnumerable<string> proxySets, IEnumerable<string> heldOutSets)
