@@ -5,6 +5,7 @@ using Evolve.Cli.Output;
 using Evolve.Onnx;
 using Evolve.Proxy;
 using Evolve.Search.Evaluation;
+using Evolve.Search.Space;
 using Evolve.Proxy.Scoring;
 using Evolve.Proxy.Statistics;
 using Evolve.Proxy.Tasks;
@@ -12,13 +13,17 @@ using Spectre.Console;
 
 namespace Evolve.Cli.Commands;
 
-/// <summary>`evolve score MODEL_DIR… --onnx GRAPH (--tasks FILE | --proxy FILE…)`: per-task scores, fitness and answer log-likelihood with 95% CIs.</summary>
+/// <summary>
+/// `evolve score MODEL_DIR… --onnx GRAPH (--tasks FILE | --proxy FILE…)` or `evolve score --space SPACE.yaml [MODEL_DIR…]`:
+/// per-task scores, fitness and answer log-likelihood with 95% CIs.
+/// </summary>
 internal static class ScoreCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var models = new Argument<string[]>("models") { Description = "Hugging Face model folders (the base or fine-tunes of it) or mergekit recipes (.yaml), merged in memory", Arity = ArgumentArity.OneOrMore };
-        var onnx = new Option<string>("--onnx") { Description = "ONNX export of the base model", Required = true };
+        var models = new Argument<string[]>("models") { Description = "Hugging Face model folders (the base or fine-tunes of it) or mergekit recipes (.yaml), merged in memory (with --space: default the space's models)", Arity = ArgumentArity.ZeroOrMore };
+        var space = new Option<string?>("--space") { Description = "Search space YAML: its graph, base, proxy block, seed and (by default) models" };
+        var onnx = new Option<string?>("--onnx") { Description = "ONNX export of the base model (required without --space)" };
         var baseModel = new Option<string?>("--base") { Description = "The base model folder the graph was exported from (default: the first model, or a recipe's base model)" };
         var proxy = new Option<string[]>("--proxy") { Description = "Proxy set files (JSONL), scored with --metric and the other task options", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = true };
         var tasks = new Option<string?>("--tasks") { Description = "Task file (YAML or JSON): proxy files, split and per-task metric, weight, template, stop, normalize" };
@@ -37,27 +42,31 @@ internal static class ScoreCommand
 
         var command = new Command("score", "Score models on proxy sets through the base's ONNX graph: exact match and answer log-likelihood with 95% CIs.");
         command.Arguments.Add(models);
-        foreach (var option in new Option[] { onnx, baseModel, proxy, tasks, heldOut, metric, template, stop, normalize, batch, maxNew, seed, json })
+        foreach (var option in new Option[] { space, onnx, baseModel, proxy, tasks, heldOut, metric, template, stop, normalize, batch, maxNew, seed, json })
             command.Options.Add(option);
         session.AddTo(command);
         command.SetAction(parse =>
         {
-            var modelPaths = parse.GetValue(models)!;
-            var request = new ModelScoringRequest(
-                modelPaths,
-                parse.GetValue(baseModel) ?? modelPaths[0],
-                parse.GetValue(onnx)!,
-                Declaration(parse.GetValue(tasks), parse.GetValue(proxy), new TaskSettings
-                {
-                    Metric = TaskMetrics.ByName[parse.GetValue(metric)!],
-                    Template = parse.GetValue(template)?.Replace("\\n", "\n", StringComparison.Ordinal) ?? TaskSettings.PromptPlaceholder,
-                    Stop = parse.GetValue(stop)?.Select(s => s.Replace("\\n", "\n", StringComparison.Ordinal)).ToArray() ?? [],
-                    Normalize = (parse.GetValue(normalize) ?? []).Aggregate(AnswerNormalization.None, (all, n) => all | AnswerNormalizer.ByName[n]),
-                }),
-                new ScoringOptions(parse.GetValue(batch), parse.GetValue(maxNew), parse.GetValue(seed)),
-                session.Strategy(parse),
-                session.Settings(parse),
-                parse.GetValue(heldOut));
+            var modelPaths = parse.GetValue(models) ?? [];
+            var options = new ScoringOptions(parse.GetValue(batch), parse.GetValue(maxNew), parse.GetValue(seed));
+            var request = parse.GetValue(space) is { } spacePath
+                ? SpaceScoring.Request(NoSourceOptions(parse, spacePath, onnx, baseModel, tasks, proxy), modelPaths, options,
+                    parse.GetResult(seed) is { Implicit: false } ? options.Seed : null, session.Strategy(parse), session.Settings(parse), parse.GetValue(heldOut))
+                : new ModelScoringRequest(
+                    modelPaths.Length > 0 ? modelPaths : throw new TaskSettingsException("argument models", "no model to score", "give model folders or recipes, or --space SPACE.yaml"),
+                    parse.GetValue(baseModel) ?? modelPaths[0],
+                    parse.GetValue(onnx) ?? throw new TaskSettingsException("option --onnx", "no ONNX graph", "give --onnx GRAPH or --space SPACE.yaml"),
+                    Declaration(parse.GetValue(tasks), parse.GetValue(proxy), new TaskSettings
+                    {
+                        Metric = TaskMetrics.ByName[parse.GetValue(metric)!],
+                        Template = parse.GetValue(template)?.Replace("\\n", "\n", StringComparison.Ordinal) ?? TaskSettings.PromptPlaceholder,
+                        Stop = parse.GetValue(stop)?.Select(s => s.Replace("\\n", "\n", StringComparison.Ordinal)).ToArray() ?? [],
+                        Normalize = (parse.GetValue(normalize) ?? []).Aggregate(AnswerNormalization.None, (all, n) => all | AnswerNormalizer.ByName[n]),
+                    }),
+                    options,
+                    session.Strategy(parse),
+                    session.Settings(parse),
+                    parse.GetValue(heldOut));
             var results = Run(request, stderr);
             if (parse.GetValue(json))
                 stdout.WriteLine(JsonSerializer.Serialize(results.Select(ToJson), new JsonSerializerOptions { WriteIndented = true }));
@@ -92,6 +101,12 @@ internal static class ScoreCommand
     {
         public void Report(ScoringProgress value) => report(value);
     }
+
+    /// <summary>The space file, once no option names another graph, base or proxy source.</summary>
+    private static string NoSourceOptions(ParseResult parse, string spacePath, params Option[] sources) =>
+        sources.FirstOrDefault(o => parse.GetResult(o) is not null) is { } clash
+            ? throw new TaskSettingsException($"option {clash.Name}", $"--space gives the graph, base and proxy sets, so {clash.Name} cannot be given with it", "drop one of the two")
+            : spacePath;
 
     private static ProxyDeclaration Declaration(string? tasksFile, string[]? proxyFiles, TaskSettings settings)
     {
