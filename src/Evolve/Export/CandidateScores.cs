@@ -21,6 +21,7 @@ internal sealed record CandidateScores(Interval? Search, IReadOnlyList<TaskMean>
     {
         // A candidate served from the archive has its items stored under the candidate that was evaluated.
         var scored = candidate.ServedFrom ?? candidate.Id;
-        return new CandidateScores(candidate.Fitness, TaskMean.Of(store.ReadItemScores(scored)), null, []);
+        var heldOut = store.ReadHeldOut().FirstOrDefault(r => r.Candidate == candidate.Id && r.HeldOut is not null);
+        return new CandidateScores(candidate.Fitness, TaskMean.Of(store.ReadItemScores(scored)), heldOut?.HeldOut, TaskMean.Of(heldOut?.Items ?? []));
     }
 }

@@ -39,21 +39,20 @@ internal static partial class ReportData
                 ["served"] = candidates.Count(c => c.ServedFrom is not null),
                 ["itemsPerCandidate"] = fullItems,
             },
-            ["candidates"] = new JsonArray(candidates.Select(c => (JsonNode)Candidate(c, fullItems)).ToArray()),
+            ["candidates"] = new JsonArray(candidates.Select(c => (JsonNode)Candidate(c)).ToArray()),
             ["best"] = BestSoFar(candidates),
             ["methods"] = Methods(candidates),
             ["hallOfFame"] = new JsonArray(hall.Select(id => (JsonNode)JsonValue.Create(id)).ToArray()),
             ["genes"] = Genes(store, run, hall, info.Seed),
-            ["heldOut"] = new JsonArray(),
+            ["heldOut"] = HeldOut(store.ReadHeldOut()),
             ["sweep"] = File.Exists(run.SweepFile) ? JsonNode.Parse(File.ReadAllText(run.SweepFile)) : null,
             ["soup"] = File.Exists(run.SoupFile) ? JsonNode.Parse(File.ReadAllText(run.SoupFile)) : null,
         };
         return data;
     }
 
-    private static JsonObject Candidate(CandidateRecord c, int fullItems)
+    private static JsonObject Candidate(CandidateRecord c)
     {
-        var saved = c.Status == CandidateStatus.RacedOut ? Math.Max(0, fullItems - c.ItemsEvaluated) : 0;
         return new JsonObject
         {
             ["seq"] = c.Sequence,
@@ -64,11 +63,26 @@ internal static partial class ReportData
             ["high"] = Number(c.Fitness?.High),
             ["method"] = Method(c.Recipe),
             ["itemsEvaluated"] = c.ItemsEvaluated,
-            ["itemsSaved"] = saved,
+            ["itemsSaved"] = c.ItemsSaved,
             ["servedFrom"] = c.ServedFrom,
             ["failure"] = c.Failure,
         };
     }
+
+    /// <summary>The hall of fame re-scored on the held-out split, ranked from 1 in the stored rank order.</summary>
+    private static JsonArray HeldOut(IReadOnlyList<HeldOutResult> results) =>
+        new(results.OrderBy(r => r.Rank).Select((r, i) => (JsonNode)new JsonObject
+        {
+            ["rank"] = i + 1,
+            ["candidate"] = r.Candidate,
+            ["search"] = Interval(r.Search),
+            ["heldOut"] = r.HeldOut is { } h ? Interval(h) : null,
+            ["gap"] = Number(r.Gap),
+            ["failure"] = r.Failure,
+        }).ToArray());
+
+    private static JsonObject Interval(Interval i) =>
+        new() { ["estimate"] = Number(i.Estimate), ["low"] = Number(i.Low), ["high"] = Number(i.High) };
 
     /// <summary>After each told candidate, the best fully scored candidate so far and its interval (raced-out fitnesses are partial and never lead).</summary>
     private static JsonArray BestSoFar(IReadOnlyList<CandidateRecord> candidates)

@@ -78,6 +78,13 @@ public sealed class ExportTests
         Assert.Equal(["enc", "nines"], tasks.Select(t => t.GetProperty("task").GetString()));
         Assert.Equal(13 / 20.0, tasks[0].GetProperty("mean").GetDouble(), 12);
         Assert.Equal(14 / 20.0, tasks[1].GetProperty("mean").GetDouble(), 12);
+        var heldOut = m.GetProperty("scores").GetProperty("heldout");
+        Assert.Equal(0.57, heldOut.GetProperty("fitness").GetProperty("estimate").GetDouble());
+        Assert.Equal(0.47, heldOut.GetProperty("fitness").GetProperty("low").GetDouble());
+        Assert.Equal(0.67, heldOut.GetProperty("fitness").GetProperty("high").GetDouble());
+        // Held-out item k of candidate 4 scores 1 when k is even: 5 of 10.
+        Assert.Equal(0.5, heldOut.GetProperty("tasks")[0].GetProperty("mean").GetDouble());
+        Assert.Equal(0.62 - 0.57, m.GetProperty("scores").GetProperty("gap").GetDouble(), 12);
         Assert.Equal(JsonValueKind.Null, m.GetProperty("merged").ValueKind);
     }
 

@@ -18,7 +18,7 @@ public sealed class ReportBrowserTests
         Assert.Empty(r.GetProperty("refused").EnumerateArray());
 
         var charts = r.GetProperty("charts").EnumerateObject().ToDictionary(c => c.Name, c => c.Value);
-        Assert.Equal(["fitness", "genes-density", "genes-weight", "methods", "racing"], charts.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["fitness", "genes-density", "genes-weight", "heldout", "methods", "racing"], charts.Keys.Order(StringComparer.Ordinal));
         foreach (var (name, chart) in charts)
         {
             Assert.True(chart.GetProperty("svg").GetInt32() == 1, $"{name}: one SVG expected");
@@ -39,6 +39,10 @@ public sealed class ReportBrowserTests
         Assert.Equal(4, Points(charts["methods"])["candidates"]);
         // 3 models × 3 module groups × 4 layers.
         Assert.Equal(36, Points(charts["genes-weight"])["weight"]);
+
+        // Three hall-of-fame members with search scores, two re-scored on the held-out split (the third failed).
+        Assert.Equal(3, Points(charts["heldout"])["search"]);
+        Assert.Equal(2, Points(charts["heldout"])["held-out"]);
 
         var sections = r.GetProperty("sections").EnumerateArray().Select(s => s.GetString()).ToArray();
         Assert.Contains("Search vs held-out", sections);

@@ -30,6 +30,12 @@ public sealed class ReportTests
         Assert.Equal(40, data["run"]!["itemsPerCandidate"]!.GetValue<int>());
         Assert.Equal(80, candidates.Sum(c => c!["itemsSaved"]!.GetValue<int>()));
 
+        var heldOut = data["heldOut"]!.AsArray();
+        Assert.Equal([1, 2, 3], heldOut.Select(h => h!["rank"]!.GetValue<int>()));
+        Assert.Equal([4L, 8, 7], heldOut.Select(h => h!["candidate"]!.GetValue<long>()));
+        Assert.Equal(0.59, heldOut[1]!["heldOut"]!["estimate"]!.GetValue<double>());
+        Assert.Null(heldOut[2]!["heldOut"]);
+
         var methods = data["methods"]!.AsArray().ToDictionary(m => m!["method"]!.GetValue<string>(), m => m!["candidates"]!.GetValue<int>());
         Assert.Equal(new Dictionary<string, int> { ["ties"] = 4, ["linear"] = 2, ["task_arithmetic"] = 2, ["dare_ties"] = 2 }, methods);
     }

@@ -45,9 +45,15 @@ internal sealed class RunFixture
             var fitness = c.Fitness is { } f ? new Interval(f, c.Low, c.High, c.Status == CandidateStatus.Ok ? 40 : c.Items) : (Interval?)null;
             var record = new CandidateRecord(c.Id, seq, [c.Id / 10.0], recipe, RecipeHash.Of(recipe), c.Status,
                 c.Status == CandidateStatus.Failed ? "OrtException: out of memory" : null, fitness, c.Items,
-                new Dictionary<string, double> { ["total"] = 100 + seq }, c.ServedFrom);
+                new Dictionary<string, double> { ["total"] = 100 + seq }, c.ServedFrom, c.Status == CandidateStatus.RacedOut ? 40 - c.Items : 0);
             store.Commit(record, c.ServedFrom is null ? Items(c.Id, c.Items) : [], "{}", seq == Candidates.Length - 1 ? HallOfFame : null);
         }
+        // Held-out re-scores of the hall of fame: 0.57 [0.47, 0.67], 0.59 [0.49, 0.69], and a failure for the third.
+        store.CommitHeldOut([
+            new HeldOutResult(0, 4, new Interval(0.62, 0.52, 0.72, 40), new Interval(0.57, 0.47, 0.67, 40), HeldOutItems(4)),
+            new HeldOutResult(1, 8, new Interval(0.60, 0.50, 0.70, 40), new Interval(0.59, 0.49, 0.69, 40), HeldOutItems(8)),
+            new HeldOutResult(2, 7, new Interval(0.58, 0.48, 0.68, 40), null, [], "OrtException: out of memory"),
+        ]);
         if (recordInputs)
             RunInputs.Write(folder, RunInputs.Collect(ModelNames.Select(Model), null, [], []));
     }
@@ -80,6 +86,10 @@ internal sealed class RunFixture
     /// <summary>Item scores: task "enc" items e0…, "nines" items n0…, alternating; item k of candidate id scores 1 when (k + id) % 3 != 0.</summary>
     public static IReadOnlyList<StoredItemScore> Items(long id, int count) =>
         Enumerable.Range(0, count).Select(k => new StoredItemScore(k % 2 == 0 ? "enc" : "nines", $"{(k % 2 == 0 ? 'e' : 'n')}{k / 2:D2}", (k + id) % 3 != 0 ? 1.0 : 0.0)).ToArray();
+
+    /// <summary>Held-out item scores: 10 "enc" items h0…, item k of candidate id scores 1 when (k + id) % 2 == 0.</summary>
+    public static IReadOnlyList<StoredItemScore> HeldOutItems(long id) =>
+        Enumerable.Range(0, 10).Select(k => new StoredItemScore("enc", $"h{k}", (k + id) % 2 == 0 ? 1.0 : 0.0)).ToArray();
 
     /// <summary>A copy of the zoo's base and specialists under a fresh folder (for tests that change an input).</summary>
     public static string CopyZoo(string purpose)
