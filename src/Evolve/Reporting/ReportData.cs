@@ -11,12 +11,16 @@ namespace Evolve.Reporting;
 /// Everything a report shows, gathered from a run folder into one JSON object that the page embeds and its script
 /// draws: the run's identity, every candidate in tell order (status, fitness with its 95% interval, merge method,
 /// items scored and saved by racing), the best-so-far curve, method frequencies, the winner's per-layer parameter
-/// maps, the hall of fame's search vs held-out scores, and the sweep and soup beside the run when present.
+/// maps, the hall of fame's search vs held-out scores, and a sweep and a soup (<see cref="CompanionFiles"/>) when given or beside the run.
 /// </summary>
 internal static partial class ReportData
 {
-    public static JsonObject Collect(RunFolder run)
+    /// <param name="sweepFile">A sweep.json to draw; default: the run folder's, when it has one.</param>
+    /// <param name="soupFile">A soup.json to draw; default: the run folder's, when it has one.</param>
+    public static JsonObject Collect(RunFolder run, string? sweepFile = null, string? soupFile = null)
     {
+        sweepFile ??= File.Exists(run.SweepFile) ? run.SweepFile : null;
+        soupFile ??= File.Exists(run.SoupFile) ? run.SoupFile : null;
         using var store = RunStore.Open(run.Database);
         var info = store.ReadRun();
         var candidates = store.ReadCandidates();
@@ -45,8 +49,8 @@ internal static partial class ReportData
             ["hallOfFame"] = new JsonArray(hall.Select(id => (JsonNode)JsonValue.Create(id)).ToArray()),
             ["genes"] = Genes(store, run, hall, info.Seed),
             ["heldOut"] = HeldOut(store.ReadHeldOut()),
-            ["sweep"] = File.Exists(run.SweepFile) ? JsonNode.Parse(File.ReadAllText(run.SweepFile)) : null,
-            ["soup"] = File.Exists(run.SoupFile) ? JsonNode.Parse(File.ReadAllText(run.SoupFile)) : null,
+            ["sweep"] = sweepFile is null ? null : CompanionFiles.Sweep(sweepFile),
+            ["soup"] = soupFile is null ? null : CompanionFiles.Soup(soupFile),
         };
         return data;
     }

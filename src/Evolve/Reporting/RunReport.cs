@@ -8,10 +8,14 @@ internal static class RunReport
     public const string DefaultFileName = "report.html";
 
     /// <summary>Writes the report and returns its full path.</summary>
-    public static string Write(string runPath, string? outputFile = null)
+    /// <param name="sweep">A sweep folder or its sweep.json (default: the run folder's sweep.json, when there is one).</param>
+    /// <param name="soup">A soup folder or its soup.json (default: the run folder's soup.json, when there is one).</param>
+    public static string Write(string runPath, string? outputFile = null, string? sweep = null, string? soup = null)
     {
         var run = RunFolder.Locate(runPath);
-        var data = ReportData.Collect(run);
+        var data = ReportData.Collect(run,
+            sweep is null ? null : CompanionFiles.Resolve(sweep, Path.GetFileName(run.SweepFile)),
+            soup is null ? null : CompanionFiles.Resolve(soup, Path.GetFileName(run.SoupFile)));
         var path = Path.GetFullPath(outputFile ?? Path.Combine(run.Path, DefaultFileName));
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         // Written beside and renamed, so a browser refreshing the old report never reads half a file.

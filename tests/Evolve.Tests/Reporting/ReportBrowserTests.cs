@@ -10,7 +10,10 @@ public sealed class ReportBrowserTests
     public void The_report_renders_offline_with_no_console_errors_and_every_chart_holds_the_runs_points()
     {
         var run = new RunFixture(Path.Combine(RepoPaths.NewTempDir("report-browser"), "run-3"), RepoPaths.Zoo);
-        var report = RunReport.Write(run.Folder);
+        File.WriteAllText(Path.Combine(run.Folder, "sweep.json"), CompanionJson.Sweep);
+        var soupFolder = RepoPaths.NewTempDir("report-browser-soup");
+        File.WriteAllText(Path.Combine(soupFolder, "soup.json"), CompanionJson.Soup);
+        var report = RunReport.Write(run.Folder, soup: soupFolder);
         using var result = HeadlessChromium.Check(report);
         var r = result.RootElement;
         Assert.Empty(r.GetProperty("pageErrors").EnumerateArray());
@@ -18,7 +21,7 @@ public sealed class ReportBrowserTests
         Assert.Empty(r.GetProperty("refused").EnumerateArray());
 
         var charts = r.GetProperty("charts").EnumerateObject().ToDictionary(c => c.Name, c => c.Value);
-        Assert.Equal(["fitness", "genes-density", "genes-weight", "heldout", "methods", "racing"], charts.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["fitness", "genes-density", "genes-weight", "heldout", "methods", "racing", "soup", "sweep"], charts.Keys.Order(StringComparer.Ordinal));
         foreach (var (name, chart) in charts)
         {
             Assert.True(chart.GetProperty("svg").GetInt32() == 1, $"{name}: one SVG expected");
@@ -44,8 +47,15 @@ public sealed class ReportBrowserTests
         Assert.Equal(3, Points(charts["heldout"])["search"]);
         Assert.Equal(2, Points(charts["heldout"])["held-out"]);
 
+        Assert.Equal(6, Points(charts["sweep"])["grid points"]);
+        Assert.Equal(5, Points(charts["sweep"])["quadratic fit"]);
+        Assert.Equal(3, Points(charts["soup"])["soup after the step"]);
+        Assert.Equal(2, Points(charts["soup"])["kept"]);
+        Assert.Equal(1, Points(charts["soup"])["rejected"]);
+
         var sections = r.GetProperty("sections").EnumerateArray().Select(s => s.GetString()).ToArray();
         Assert.Contains("Search vs held-out", sections);
         Assert.Contains("Items saved by racing", sections);
+        Assert.Contains("Ratio sweep: slerp over t", sections);
     }
 }

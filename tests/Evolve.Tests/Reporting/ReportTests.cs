@@ -83,4 +83,50 @@ public sealed class ReportTests
         var json = html[(html.IndexOf('>', start) + 1)..html.IndexOf("</script>", start, StringComparison.Ordinal)];
         Assert.Equal(RunFixture.Candidates.Length, JsonNode.Parse(json)!["candidates"]!.AsArray().Count);
     }
+
+    [Fact]
+    public void A_sweep_of_another_schema_or_damaged_is_a_located_error()
+    {
+        var run = ZooRun("report-bad-sweep");
+        var sweep = Path.Combine(run.Folder, "sweep.json");
+        File.WriteAllText(sweep, CompanionJson.Soup);
+        var e = Assert.Throws<ReportException>(() => RunReport.Write(run.Folder));
+        Assert.Equal(sweep, e.Location);
+        Assert.Contains("schema is \"evolve.soup/1\", a report reads \"evolve.sweep/1\"", e.Message);
+
+        File.WriteAllText(sweep, "{\n  \"schema\": \"evolve.sweep/1\",\n  oops\n}");
+        Assert.Equal($"{sweep}:3", Assert.Throws<ReportException>(() => RunReport.Write(run.Folder)).Location);
+
+        File.WriteAllText(sweep, CompanionJson.Sweep.Replace("\"peak\":", "\"peek\":"));
+        Assert.Contains("a field the report needs is missing", Assert.Throws<ReportException>(() => RunReport.Write(run.Folder)).Message);
+
+        File.Delete(sweep);
+        var (code, _, err) = Cli("report", run.Folder, "--soup", Path.Combine(run.Folder, "nowhere"));
+        Assert.Equal(2, code);
+        Assert.StartsWith($"error: {Path.Combine(run.Folder, "nowhere")}: no such file", err);
+    }
+
+    [Fact]
+    public void The_sweep_and_soup_are_reduced_to_what_the_charts_draw()
+    {
+        var run = ZooRun("report-companions");
+        File.WriteAllText(Path.Combine(run.Folder, "sweep.json"), CompanionJson.Sweep);
+        File.WriteAllText(Path.Combine(run.Folder, "soup.json"), CompanionJson.Soup);
+        var data = ReportData.Collect(RunFolder.Locate(run.Folder), Path.Combine(run.Folder, "sweep.json"), Path.Combine(run.Folder, "soup.json"));
+        var sweep = data["sweep"]!;
+        Assert.Equal(0.43, sweep["peak"]!.GetValue<double>());
+        Assert.Equal((0.31, 0.58), (sweep["peakLow"]!.GetValue<double>(), sweep["peakHigh"]!.GetValue<double>()));
+        Assert.Equal([0, 0.2, 0.4, 0.6, 0.8, 1], sweep["points"]!.AsArray().Select(p => p!["x"]!.GetValue<double>()));
+        var soup = data["soup"]!;
+        Assert.Equal(0.41, soup["uniform"]!.GetValue<double>());
+        Assert.Equal([true, true, false], soup["steps"]!.AsArray().Select(s => s!["kept"]!.GetValue<bool>()));
+    }
+
+    private static (int Code, string Out, string Err) Cli(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = CliApp.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
 }

@@ -214,8 +214,8 @@
       tooltip: { trigger: 'item', formatter: p => p.data && p.data.tip ? p.data.tip : p.seriesName },
       legend: { top: 0 },
       grid: { left: 56, right: 24, top: 52, bottom: 46 },
-      xAxis: { type: 'value', min: 0.5, max: h.length + 0.5, interval: 1, name: 'hall-of-fame rank', nameLocation: 'middle', nameGap: 28,
-        axisLabel: { formatter: v => (Number.isInteger(v) ? `#${v}` : '') } },
+      xAxis: { type: 'value', min: 0, max: h.length + 1, interval: 1, name: 'hall-of-fame rank', nameLocation: 'middle', nameGap: 28,
+        splitLine: { show: false }, axisLabel: { formatter: v => (v >= 1 && v <= h.length ? `#${v}` : '') } },
       yAxis: { type: 'value', name: 'fitness', scale: true },
       series: [
         errorBars('search CI', h.map(x => [x.rank - 0.12, x.search.low, x.search.high]), '#3366cc'),
@@ -232,30 +232,27 @@
     const w = data.sweep;
     if (!w) return;
     const peak = w.peak;
-    const s = section(`Ratio sweep over ${w.parameter}`,
-      peak !== null ? `Quadratic fit peaks at ${w.parameter}* = ${fmt(peak)} (bootstrap 95% interval ${fmt(w.peakLow)} to ${fmt(w.peakHigh)}).`
-        : `No peak taken: ${w.flags.join(', ')}; the best grid point ${fmt(w.chosen)} is chosen.`, false);
+    const s = section(`Ratio sweep: ${w.method} over ${w.parameter}`,
+      peak !== null
+        ? `Quadratic fit through the points peaks at ${w.parameter}* = ${fmt(peak)}, bootstrap 95% interval ${fmt(w.peakLow)} to ${fmt(w.peakHigh)} (resampling proxy items; ${w.split} split).`
+        : `No peak taken (${w.flags.join(', ').replace(/_/g, ' ')}): the best grid point ${w.parameter} = ${fmt(w.chosen)} is chosen rather than extrapolating.`, false);
     const xs = w.points.map(p => p.x);
-    const x0 = Math.min(...xs), x1 = Math.max(...xs);
-    const curve = [];
-    for (let i = 0; i <= 60; i++) {
-      const x = x0 + (x1 - x0) * i / 60;
-      curve.push([x, w.fit.a + w.fit.b * x + w.fit.c * x * x]);
-    }
     const marks = peak !== null ? {
-      markLine: { symbol: 'none', label: { formatter: `${w.parameter}* ${fmt(peak, 2)}` }, data: [{ xAxis: peak }] },
+      markLine: { symbol: 'none', label: { formatter: `${w.parameter}* ${fmt(peak, 2)}` }, lineStyle: { color: '#c23b3b' }, data: [{ xAxis: peak }] },
       markArea: { itemStyle: { color: 'rgba(194,59,59,0.10)' }, data: [[{ xAxis: w.peakLow }, { xAxis: w.peakHigh }]] },
-    } : {};
+    } : {
+      markLine: { symbol: 'none', label: { formatter: 'chosen' }, lineStyle: { color: '#7b52ab', type: 'dashed' }, data: [{ xAxis: w.chosen }] },
+    };
     chart(s, 'sweep', {
       tooltip: { trigger: 'item' },
       legend: { top: 0 },
       grid: { left: 56, right: 24, top: 52, bottom: 46 },
-      xAxis: { type: 'value', name: w.parameter, nameLocation: 'middle', nameGap: 28, min: x0, max: x1 },
+      xAxis: { type: 'value', name: w.parameter, nameLocation: 'middle', nameGap: 28, min: Math.min(...xs), max: Math.max(...xs) },
       yAxis: { type: 'value', name: 'fitness', scale: true },
       series: [
         errorBars('95% CI', w.points.map(p => [p.x, p.low, p.high]), '#3366cc'),
         { name: 'grid points', type: 'scatter', symbolSize: 9, data: w.points.map(p => [p.x, p.estimate]), itemStyle: { color: '#3366cc' } },
-        Object.assign({ name: 'quadratic fit', type: 'line', symbol: 'none', data: curve, lineStyle: { color: '#c23b3b' }, itemStyle: { color: '#c23b3b' } }, marks),
+        Object.assign({ name: 'quadratic fit', type: 'line', symbol: 'none', data: w.curve, lineStyle: { color: '#c23b3b' }, itemStyle: { color: '#c23b3b' } }, marks),
       ],
     });
   }
@@ -263,20 +260,23 @@
   function soup() {
     const p = data.soup;
     if (!p) return;
-    const s = section('Greedy soup', `Ingredients in order of their own held-out score; each is kept only when the soup's held-out score does not drop. Uniform soup: ${fmt(p.uniform)}.`, false);
+    const s = section(`Greedy soup (${p.source === 'run' ? "the run's top recipes" : 'the input checkpoints'})`,
+      `Ingredients tried best first; each is kept only when the soup's held-out score does not drop. Final soup ${fmt(p.final)} (${p.members.join(' + ')}); the uniform soup of every ingredient scores ${fmt(p.uniform)}.`, false);
+    const idx = p.steps.map((x, i) => i);
     chart(s, 'soup', {
-      tooltip: { trigger: 'item', formatter: q => q.data && q.data.tip ? q.data.tip : q.seriesName },
+      tooltip: { trigger: 'item', formatter: q => (q.data && q.data.tip ? q.data.tip : q.seriesName) },
       legend: { top: 0 },
-      grid: { left: 56, right: 24, top: 52, bottom: 70 },
-      xAxis: { type: 'category', data: p.steps.map(x => x.ingredient), axisLabel: { rotate: 20 } },
-      yAxis: { type: 'value', name: 'held-out score', scale: true },
+      grid: { left: 56, right: 24, top: 52, bottom: 60 },
+      xAxis: { type: 'category', data: p.steps.map((x, i) => `${i + 1}. ${x.ingredient}`), axisLabel: { interval: 0, rotate: p.steps.length > 6 ? 30 : 0 } },
+      yAxis: { type: 'value', name: 'held-out fitness', scale: true },
       series: [
-        { name: 'soup', type: 'line', data: p.steps.map(x => x.score),
-          markLine: { symbol: 'none', label: { formatter: 'uniform soup' }, lineStyle: { type: 'dashed' }, data: [{ yAxis: p.uniform }] } },
-        { name: 'kept', type: 'scatter', symbolSize: 10, itemStyle: { color: '#2ca25f' },
-          data: p.steps.map((x, i) => (x.kept ? { value: [i, x.score], tip: `${x.ingredient}: kept (${fmt(x.score)})` } : null)).filter(Boolean) },
-        { name: 'rejected', type: 'scatter', symbolSize: 10, symbol: 'diamond', itemStyle: { color: '#c23b3b' },
-          data: p.steps.map((x, i) => (x.kept ? null : { value: [i, x.score], tip: `${x.ingredient}: rejected (${fmt(x.score)})` })).filter(Boolean) },
+        errorBars('95% CI', p.steps.map((x, i) => [i, x.low, x.high]), 'rgba(51,102,204,0.5)'),
+        { name: 'soup after the step', type: 'line', data: p.steps.map(x => x.score), itemStyle: { color: '#3366cc' },
+          markLine: { symbol: 'none', label: { formatter: 'uniform soup', position: 'insideEndTop' }, lineStyle: { type: 'dashed', color: '#8c6d31' }, data: [{ yAxis: p.uniform }] } },
+        { name: 'kept', type: 'scatter', symbolSize: 11, itemStyle: { color: '#2ca25f' },
+          data: idx.filter(i => p.steps[i].kept).map(i => ({ value: [i, p.steps[i].score], tip: `${p.steps[i].ingredient}: kept (${fmt(p.steps[i].score)})` })) },
+        { name: 'rejected', type: 'scatter', symbolSize: 11, symbol: 'diamond', itemStyle: { color: '#c23b3b' },
+          data: idx.filter(i => !p.steps[i].kept).map(i => ({ value: [i, p.steps[i].score], tip: `${p.steps[i].ingredient}: rejected (${fmt(p.steps[i].score)})` })) },
       ],
     });
   }
