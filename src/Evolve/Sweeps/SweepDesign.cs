@@ -102,7 +102,7 @@ internal sealed class SweepDesign
         if (_parameter is { Scope: ParameterScope.Global })
             global.Add((_parameter.Name, new NumberSetting(x)));
         var sharedWeight = _parameter is { Name: "weight", Scope: ParameterScope.PerModel } && _onlyModel is null;
-        if (sharedWeight && _method.Parameters.Any(p => p.Name == "normalize"))
+        if (sharedWeight && _method.Parameters.Any(p => p.Name == "normalize" && p.Default == 1))
             global.Add(("normalize", new BoolSetting(false)));
         var entries = _inputs.Select((model, i) =>
         {
