@@ -32,10 +32,13 @@ internal sealed class MergedRecipe : IDisposable
     public static bool IsRecipe(string path) =>
         File.Exists(path) && (path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase));
 
-    public static MergedRecipe Merge(string recipePath, ulong seed = 0)
+    public static MergedRecipe Merge(string recipePath, ulong seed = 0) =>
+        Merge(RecipeYaml.Load(recipePath), Path.GetDirectoryName(Path.GetFullPath(recipePath)), seed);
+
+    /// <summary>A recipe held in memory (e.g. from a run store); relative model paths resolve against <paramref name="recipeFolder"/>.</summary>
+    public static MergedRecipe Merge(Recipe recipe, string? recipeFolder, ulong seed = 0)
     {
-        var recipe = RecipeYaml.Load(recipePath);
-        var locator = new ModelLocator(Path.GetDirectoryName(Path.GetFullPath(recipePath)));
+        var locator = new ModelLocator(recipeFolder);
         ModelSet? models = null;
         var weights = new WeightSet();
         try
