@@ -15,6 +15,8 @@ internal static class CommandCatalog
         yield return TokenizeCommand.Create(stdout);
         yield return InspectCommand.Create(stdout);
         yield return ScoreCommand.Create(stdout, stderr);
+        yield return SweepCommand.Create(stdout, stderr);
+        yield return SoupCommand.Create(stdout, stderr);
         yield return BenchCommand.Create(stdout);
     }
 }

@@ -57,7 +57,8 @@ internal static class Soup
                 progress?.Report(new ScoringProgress(++done, total, $"{scores.Model}: held-out fitness {scores.Fitness}"));
                 return scores;
             });
-            var uniform = Score(Enumerable.Range(0, ingredients.Count).ToArray());
+            var last = greedy.Steps[^1];
+            var uniform = last.Soup.Count == ingredients.Count ? last.Score : Score(Enumerable.Range(0, ingredients.Count).ToArray());
             progress?.Report(new ScoringProgress(total, total, $"uniform soup of all {ingredients.Count}: held-out fitness {uniform.Fitness}"));
 
             var result = new SoupResult(request.RunFolder is null ? null : Path.GetFullPath(request.RunFolder), request.Seed, ingredients, greedy, uniform, output);

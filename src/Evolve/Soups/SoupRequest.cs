@@ -1,6 +1,7 @@
 using Evolve.Onnx;
 using Evolve.Proxy.Scoring;
 using Evolve.Proxy.Tasks;
+using Evolve.Search.Space;
 
 namespace Evolve.Soups;
 
@@ -28,4 +29,9 @@ internal sealed record SoupRequest(
     OrtSessionSettings? Session = null)
 {
     public ScoringOptions ScoringOptions => new(BatchSize, null, Seed);
+
+    /// <summary>A soup of a search space's models, or of a run's top recipes, with its base, graph, proxy block, seed and dtype.</summary>
+    public static SoupRequest FromSpace(SearchSpace space, string outputFolder, string? runFolder = null, int top = 5) =>
+        new(space.BaseModel, space.Models.Select(m => m.Path).ToArray(), space.Onnx, space.Proxy, space.Seed, space.DType, outputFolder,
+            runFolder, top, Path.GetDirectoryName(space.File));
 }

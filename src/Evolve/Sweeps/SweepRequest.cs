@@ -1,6 +1,7 @@
 using Evolve.Onnx;
 using Evolve.Proxy.Scoring;
 using Evolve.Proxy.Tasks;
+using Evolve.Search.Space;
 
 namespace Evolve.Sweeps;
 
@@ -29,4 +30,21 @@ internal sealed record SweepRequest(
     int Resamples = 2000)
 {
     public ScoringOptions ScoringOptions => new(BatchSize, null, Seed);
+
+    /// <summary>
+    /// A sweep over a search space's models (or those of <paramref name="models"/>, named by folder name or path;
+    /// "base" names the base) with its base, graph, proxy block, seed and dtype.
+    /// </summary>
+    public static SweepRequest FromSpace(SearchSpace space, IReadOnlyList<string>? models, IReadOnlyList<double> grid, string outputFolder) =>
+        new(space.BaseModel, models is { Count: > 0 } ? models.Select(m => Select(space, m)).ToArray() : space.Models.Select(m => m.Path).ToArray(),
+            space.Onnx, space.Proxy, space.Seed, space.DType, grid, outputFolder);
+
+    private static string Select(SearchSpace space, string name)
+    {
+        if (name == "base" || Path.GetFullPath(name) == Path.GetFullPath(space.BaseModel))
+            return space.BaseModel;
+        return space.Models.FirstOrDefault(m => m.Name == name || Path.GetFullPath(name) == Path.GetFullPath(m.Path))?.Path
+            ?? throw new SweepException("option --models", $"'{name}' is not a model of {space.File}",
+                $"name one of: base, {string.Join(", ", space.Models.Select(m => m.Name))}");
+    }
 }
