@@ -27,37 +27,43 @@ internal static class ModelStockSeed
 
         var genome = SeedGenomes.Neutral(space, method);
         foreach (var genes in space.Layout.Parameters.Where(g => g.Declaration.Parameter == "density"))
-            SeedGenomes.SetAll(space, genome, genes, 1.0);
+            SeedGenomes.SetAll(genome, genes, 1.0);
         var lambda = 1.0;
         if (method.Parameters.Any(p => p.Name == "lambda"))
         {
             foreach (var genes in space.Layout.Parameters.Where(g => g.Declaration.Parameter == "lambda"))
-                SeedGenomes.SetAll(space, genome, genes, 1.0);
+                SeedGenomes.SetAll(genome, genes, 1.0);
             lambda = space.Layout.Parameters.FirstOrDefault(g => g.Declaration.Parameter == "lambda") is { } lambdaGenes
                 ? genome[lambdaGenes.Genes.First()]
                 : space.Fixed.FirstOrDefault(f => f.Name == "lambda")?.Value ?? method.Parameters.First(p => p.Name == "lambda").Default ?? 1.0;
         }
 
+        var factors = GroupFactors(space);
+        foreach (var genes in space.Layout.Parameters.Where(g => g.Declaration.Parameter == "weight"))
+            foreach (var gene in genes.Genes)
+                SeedGenomes.Set(genome, genes, gene, factors[gene] / (n * lambda));
+        return new SeedGenome(string.Create(CultureInfo.InvariantCulture,
+            $"model stock ({method.Name}, per-group t from {factors.Values.Min():F3} to {factors.Values.Max():F3}, weight t/{n})"), genome);
+    }
+
+    /// <summary>Model Stock's t for the tensors of each weight gene (genes of different models over the same tensors share it).</summary>
+    public static IReadOnlyDictionary<int, double> GroupFactors(SearchSpace space)
+    {
         using var baseModel = HfModelFolder.Open(space.BaseModel);
         var models = space.Models.Select(m => HfModelFolder.Open(m.Path)).ToList();
         try
         {
-            var factors = new Dictionary<string, double>(StringComparer.Ordinal);
-            var range = (Min: double.PositiveInfinity, Max: double.NegativeInfinity);
+            var byTensors = new Dictionary<string, double>(StringComparer.Ordinal);
+            var factors = new Dictionary<int, double>();
             foreach (var genes in space.Layout.Parameters.Where(g => g.Declaration.Parameter == "weight"))
                 foreach (var (gene, tensors) in genes.Targets(space.Tensors))
                 {
                     var key = string.Join('\n', tensors);
-                    if (!factors.TryGetValue(key, out var t))
-                    {
-                        t = InterpolationFactor(Gram(baseModel.Weights, models.Select(m => m.Weights).ToList(), tensors));
-                        factors[key] = t;
-                        range = (Math.Min(range.Min, t), Math.Max(range.Max, t));
-                    }
-                    SeedGenomes.Set(space, genome, gene, t / (n * lambda));
+                    if (!byTensors.TryGetValue(key, out var t))
+                        byTensors[key] = t = InterpolationFactor(Gram(baseModel.Weights, models.Select(m => m.Weights).ToList(), tensors));
+                    factors[gene] = t;
                 }
-            return new SeedGenome(string.Create(CultureInfo.InvariantCulture,
-                $"model stock ({method.Name}, per-group t from {range.Min:F3} to {range.Max:F3}, weight t/{n})"), genome);
+            return factors;
         }
         finally
         {

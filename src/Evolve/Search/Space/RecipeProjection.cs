@@ -66,7 +66,7 @@ internal static class RecipeProjection
                             count++;
                         }
                 }
-                if (count > 0) SeedGenomes.Set(space, genome, gene, sum / count);
+                if (count > 0) SeedGenomes.Set(genome, genes, gene, sum / count);
             }
         }
         return new SeedGenome($"recipe {recipePath} ({method.Name})", genome);

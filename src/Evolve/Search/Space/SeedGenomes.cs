@@ -8,6 +8,7 @@ namespace Evolve.Search.Space;
 /// Model Stock's closed-form per-layer interpolation (<see cref="ModelStockSeed"/>), and each recipe of the space's
 /// <c>seeds:</c> projected into the space (<see cref="RecipeProjection"/>). Genes a seed says nothing about take the
 /// parameter's declared default (clamped into the gene's bounds), or the middle of the bounds when it has none.
+/// Every value is rounded as <see cref="RecipeDecoder"/> rounds it.
 /// </summary>
 internal static class SeedGenomes
 {
@@ -40,7 +41,7 @@ internal static class SeedGenomes
                 "lambda" or "density" => 1.0,
                 _ => null,
             };
-            if (value is { } v) SetAll(space, genome, genes, v);
+            if (value is { } v) SetAll(genome, genes, v);
         }
         var what = Evolves(space, method, "t") && !Evolves(space, method, "weight")
             ? "t = 0.5"
@@ -66,7 +67,7 @@ internal static class SeedGenomes
             var def = method.Parameters.FirstOrDefault(p => p.Name == name)
                 ?? space.Methods.SelectMany(x => x.Parameters).First(p => p.Name == name);
             var bounds = genes.Declaration.Bounds;
-            SetAll(space, genome, genes, def.Default ?? (bounds.Min + bounds.Max) / 2);
+            SetAll(genome, genes, def.Default ?? (bounds.Min + bounds.Max) / 2);
         }
         return genome;
     }
@@ -78,15 +79,17 @@ internal static class SeedGenomes
         throw new ArgumentException($"{method.Name} is not a method of the space", nameof(method));
     }
 
-    internal static void SetAll(SearchSpace space, double[] genome, ParameterGenes genes, double value)
+    internal static void SetAll(double[] genome, ParameterGenes genes, double value)
     {
         foreach (var gene in genes.Genes)
-            Set(space, genome, gene, value);
+            Set(genome, genes, gene, value);
     }
 
-    internal static void Set(SearchSpace space, double[] genome, int gene, double value)
-    {
-        var spec = space.Genome.Genes[gene];
-        genome[gene] = Math.Clamp(value, spec.Low, spec.High);
-    }
+    /// <summary>
+    /// Sets a gene to the value its recipe will carry: clamped into the bounds and rounded as the decoder rounds, so
+    /// a seed is exactly the point its recipe text states (and last-bit differences in a seed's arithmetic cannot
+    /// change a run's trajectory).
+    /// </summary>
+    internal static void Set(double[] genome, ParameterGenes genes, int gene, double value) =>
+        genome[gene] = GenePrecision.Round(value, genes.Declaration);
 }

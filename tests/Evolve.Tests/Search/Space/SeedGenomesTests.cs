@@ -91,7 +91,8 @@ public sealed class SeedGenomesTests
         }
         var engineT = num / den;
         Assert.InRange(engineT, 0.05, 0.95);
-        Assert.Equal(engineT, 2 * seed.Genome[gene], 5); // weight = t/N with N = 2, λ = 1
+        Assert.Equal(engineT, ModelStockSeed.GroupFactors(space)[gene], 5);
+        Assert.Equal(Math.Round(engineT / 2, 4), seed.Genome[gene], 12); // weight = t/N with N = 2, λ = 1, at the decoder's precision
     }
 
     [Fact]
@@ -122,7 +123,8 @@ public sealed class SeedGenomesTests
         foreach (var model in names)
         {
             var gene = space.Genome.Genes.Select((g, i) => (g, i)).Single(x => x.g.Name == $"weight/{model}/mlp/layers2-3").i;
-            Assert.Equal(t / 3, seed.Genome[gene], 9);
+            Assert.Equal(t, ModelStockSeed.GroupFactors(space)[gene], 9);
+            Assert.Equal(Math.Round(t / 3, 4), seed.Genome[gene], 12);
         }
         Assert.StartsWith("model stock (task_arithmetic", seed.Origin);
     }
@@ -157,6 +159,24 @@ public sealed class SeedGenomesTests
         Assert.Equal(expected.Length, projected.Genome.Length);
         for (var i = 0; i < expected.Length; i++)
             Assert.Equal(expected[i], projected.Genome[i], 12);
+    }
+
+    [Fact]
+    public void Projecting_a_decoded_recipe_gives_back_its_genome()
+    {
+        var space = SearchSpace.Load(SpaceFiles.TwoModels());
+        var decoder = new RecipeDecoder(space);
+        var random = new Random(5);
+        for (var draw = 0; draw < 4; draw++)
+        {
+            var genome = space.Genome.Decode(Enumerable.Range(0, space.Genome.Count).Select(_ => random.NextDouble()).ToArray());
+            var recipe = WriteRecipe(decoder.RecipeText(genome));
+            var projected = RecipeProjection.Project(space, recipe).Genome;
+            Assert.Equal(decoder.RecipeText(genome), decoder.RecipeText(projected));
+            Assert.Equal(genome[0], projected[0]);
+            for (var i = 1; i < genome.Length; i++)
+                Assert.Equal(GenePrecision.Round(genome[i], space.Layout.Parameters.First(p => p.Genes.Contains(i)).Declaration), projected[i], 12);
+        }
     }
 
     [Fact]
