@@ -10,7 +10,7 @@ internal sealed record GeneMap(string Parameter, IReadOnlyList<string> Rows, int
 /// <summary>
 /// The winning recipe's numeric parameters as the merge actually applies them: the recipe is planned against its
 /// models, exactly as <c>evolve merge</c> would, and each layer tensor's resolved values (after gradients, filters
-/// and per-model overrides) are averaged per module group (attention, mlp, other) and layer. Only parameters the recipe sets are mapped.
+/// and per-model overrides) are averaged per module group (attention, mlp, norm, other) and layer. Only parameters the recipe sets are mapped.
 /// </summary>
 internal static class GeneMaps
 {
@@ -67,8 +67,10 @@ internal static class GeneMaps
         byLayer[layer] = byLayer.TryGetValue(layer, out var a) ? (a.Sum + value, a.Count + 1) : (value, 1);
     }
 
+    /// <summary>Norms first: Llama's post_attention_layernorm is a norm, not part of attention.</summary>
     private static string Group(string rest) =>
-        rest.Contains("attn", StringComparison.Ordinal) || rest.Contains("attention", StringComparison.Ordinal) ? "attention"
+        rest.Contains("norm", StringComparison.Ordinal) ? "norm"
+        : rest.Contains("attn", StringComparison.Ordinal) || rest.Contains("attention", StringComparison.Ordinal) ? "attention"
         : rest.Contains("mlp", StringComparison.Ordinal) || rest.Contains("feed_forward", StringComparison.Ordinal) ? "mlp"
         : "other";
 

@@ -53,8 +53,8 @@ public sealed class ReportTests
         var weight = maps["weight"]!;
         Assert.Equal(4, weight["layers"]!.GetValue<int>());
         var rows = weight["rows"]!.AsArray().Select(r => r!.GetValue<string>()).ToArray();
-        Assert.Equal(["enc · attention", "enc · mlp", "enc · other", "nines · attention", "nines · mlp", "nines · other",
-            "spell · attention", "spell · mlp", "spell · other"], rows);
+        Assert.Equal(["enc · attention", "enc · mlp", "enc · norm", "nines · attention", "nines · mlp", "nines · norm",
+            "spell · attention", "spell · mlp", "spell · norm"], rows);
         foreach (var row in weight["values"]!.AsArray())
             for (var l = 0; l < 4; l++)
                 Assert.Equal(0.2 + 0.5 * l / 3, row![l]!.GetValue<double>(), 12);
