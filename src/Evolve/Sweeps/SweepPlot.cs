@@ -15,6 +15,9 @@ internal static class SweepPlot
 
     private const int LabelWidth = 9;
 
+    /// <summary>Where the plot area starts: the y labels, the axis and a one-column gutter, so a bar at the first value stands apart from the axis.</summary>
+    private const int PlotStart = LabelWidth + 1;
+
     public static IReadOnlyList<string> Render(SweepAnalysis sweep, string parameter, int width = 61, int height = 17)
     {
         double lo = sweep.GridLow, hi = sweep.GridHigh;
@@ -48,12 +51,12 @@ internal static class SweepPlot
             var label = r == 0 || r == height - 1 || r == height / 2
                 ? (yMax - r * (yMax - yMin) / (height - 1)).ToString("F3", CultureInfo.InvariantCulture)
                 : "";
-            lines.Add(label.PadLeft(LabelWidth - 2) + " |" + new string(grid[r]));
+            lines.Add(label.PadLeft(LabelWidth - 2) + " | " + new string(grid[r]));
         }
-        lines.Add(new string(' ', LabelWidth - 1) + "+" + new string('-', width));
+        lines.Add(new string(' ', LabelWidth - 1) + "+" + new string('-', width + 1));
         lines.Add(AxisLabels(sweep, lo, hi, width));
         var what = sweep.Peak is not null ? $"t* = {Number(sweep.Chosen)}" : $"best grid point {Number(sweep.Chosen)} (no peak: {string.Join(", ", sweep.Flags.Select(Describe))})";
-        lines.Add($"{new string(' ', LabelWidth)}{Point} fitness  {Bar} 95% CI  {Curve} quadratic fit  {Marker} {what}   x: {parameter}");
+        lines.Add($"{new string(' ', PlotStart)}{Point} fitness  {Bar} 95% CI  {Curve} quadratic fit  {Marker} {what}   x: {parameter}");
         return lines;
     }
 
@@ -66,10 +69,10 @@ internal static class SweepPlot
 
     private static string AxisLabels(SweepAnalysis sweep, double lo, double hi, int width)
     {
-        var axis = Enumerable.Repeat(' ', LabelWidth + width + 8).ToArray();
+        var axis = Enumerable.Repeat(' ', PlotStart + width + 8).ToArray();
         void Put(double x, string text)
         {
-            var start = Math.Clamp(LabelWidth + Column(x, lo, hi, width) - text.Length / 2, 0, axis.Length - text.Length);
+            var start = Math.Clamp(PlotStart + Column(x, lo, hi, width) - text.Length / 2, 0, axis.Length - text.Length);
             if (axis.AsSpan(Math.Max(0, start - 1), Math.Min(text.Length + 2, axis.Length - Math.Max(0, start - 1))).ContainsAnyExcept(' '))
                 return;
             text.CopyTo(axis.AsSpan(start));

@@ -89,7 +89,7 @@ public class SweepAnalysisTests
     {
         var sweep = SweepAnalysis.Of(Points(Peaked, 0, 6), seed: 0, resamples: 10);
         var lines = SweepPlot.Render(sweep, "t", width: 41, height: 11);
-        var rows = lines.Take(11).Select(l => l[(l.IndexOf('|') + 1)..]).ToArray();
+        var rows = lines.Take(11).Select(l => l[(l.IndexOf('|') + 2)..]).ToArray();
         // Without noise the fit is exact: fitness 0.3 at both ends (bottom row), 0.5 at t = 0.5 (top row).
         Assert.Equal(SweepPlot.Point, rows[10][0]);
         Assert.Equal(SweepPlot.Point, rows[10][40]);
