@@ -17,6 +17,7 @@ internal static class CommandCatalog
         yield return ScoreCommand.Create(stdout, stderr);
         yield return SweepCommand.Create(stdout, stderr);
         yield return SoupCommand.Create(stdout, stderr);
+        yield return SearchCommand.Create(stdout, stderr);
         yield return BenchCommand.Create(stdout);
     }
 }

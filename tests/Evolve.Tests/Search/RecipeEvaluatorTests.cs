@@ -85,3 +85,55 @@ public class RecipeEvaluatorTests
         Assert.True(full.Fitness!.Value.Estimate < incumbent.Fitness.Value.Estimate);
     }
 }
+
+/// <summary>The search loop over the real evaluator: failures are recorded and the search goes on, or stops after too many.</summary>
+public class EvaluatorLoopTests
+{
+    private static readonly GenomeSpace Genes = new([GeneSpec.Real("nines", 0, 1.5), GeneSpec.Real("enc", 0, 1.5), GeneSpec.Real("spell", 0, 1.5)]);
+
+    private static RunStore NewStore(string optimizer) =>
+        RunStore.Create(Path.Combine(RepoPaths.NewTempDir("evaluator-loop"), "run.db"), new RunInfo("zoo task arithmetic", 3, optimizer, "test", DateTimeOffset.UnixEpoch));
+
+    [Fact]
+    public async Task A_candidate_whose_merge_overflows_is_recorded_as_failed_and_the_search_goes_on()
+    {
+        using var store = NewStore("random");
+        using var evaluator = RecipeEvaluator.Create(ZooSearchFiles.Settings(ZooSearchFiles.Proxy()));
+        // The first asked genome (a seed) decodes to the overflowing recipe; the random draws after it to task arithmetic.
+        var optimizer = new Evolve.Search.Optimizers.RandomSearch(Genes, 3, [[0.0, 0.0, 0.0]]);
+        var outcome = await new SearchLoop(optimizer, evaluator, new ZooSearchFiles.Decoder(), store,
+            new SearchLoopSettings { MaxCandidates = 4, MaxConsecutiveFailures = 2, Pairing = evaluator.Pairing }).RunAsync();
+
+        Assert.False(outcome.Aborted);
+        var history = store.ReadCandidates();
+        Assert.Equal(4, history.Count);
+        Assert.Equal(CandidateStatus.Failed, history[0].Status);
+        Assert.Matches(@"^merged tensor \S+ holds (NaN|\+Inf|-Inf) at element \d+$", history[0].Failure);
+        Assert.Null(history[0].Fitness);
+        Assert.All(history.Skip(1), c => Assert.NotEqual(CandidateStatus.Failed, c.Status));
+        Assert.Equal(history[1].Id, store.ReadHallOfFame()[0]);
+    }
+
+    private sealed class Overflowing : IGenomeDecoder
+    {
+        public string RecipeText(double[] genome) => ZooSearchFiles.OverflowingLinear();
+    }
+
+    [Fact]
+    public async Task Consecutive_failures_stop_the_run_with_the_reason_and_a_repeated_recipe_is_served_from_the_archive()
+    {
+        using var store = NewStore("random");
+        using var evaluator = RecipeEvaluator.Create(ZooSearchFiles.Settings(ZooSearchFiles.Proxy()));
+        var outcome = await new SearchLoop(new Evolve.Search.Optimizers.RandomSearch(Genes, 3), evaluator, new Overflowing(), store,
+            new SearchLoopSettings { MaxCandidates = 50, MaxConsecutiveFailures = 3 }).RunAsync();
+
+        Assert.True(outcome.Aborted);
+        var history = store.ReadCandidates();
+        Assert.Equal(3, history.Count);
+        Assert.Matches(@"^stopped after 3 failed candidates in a row; the last failure: merged tensor \S+ holds (NaN|\+Inf|-Inf) at element \d+$", outcome.StopReason);
+        // One evaluation: the other two genomes decode to the same recipe text and take its result from the archive.
+        Assert.Equal(1, outcome.Evaluated);
+        Assert.Equal([null, 0L, 0L], history.Select(c => c.ServedFrom));
+        Assert.All(history, c => Assert.Equal(history[0].Failure, c.Failure));
+    }
+}

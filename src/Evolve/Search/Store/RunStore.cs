@@ -159,6 +159,9 @@ internal sealed class RunStore : IDisposable
         return rows.Select(r => new HeldOutResult(r.Rank, r.Candidate, r.Search, r.HeldOut, ReadHeldOutItemScores(r.Candidate), r.Failure)).ToArray();
     }
 
+    /// <summary>Replaces the run's settings JSON (a resume that raised the budget or changed the time limit).</summary>
+    public void UpdateSettings(string settings) => Execute("UPDATE run SET settings = $s WHERE id = 1", ("$s", settings));
+
     /// <summary>Appends one start or resume of the run: when it ran, why it stopped, how many candidates it told and evaluated.</summary>
     public void RecordSession(DateTimeOffset started, string stopReason, long told, long evaluated) =>
         Execute("INSERT INTO sessions (started_utc, ended_utc, stop_reason, told, evaluated) VALUES ($s, $e, $r, $t, $v)",
