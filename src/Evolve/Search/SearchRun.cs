@@ -76,7 +76,7 @@ internal sealed record SearchRunResult(string RunFolder, SearchOutcome Outcome, 
 
 /// <summary>
 /// One `evolve search` run, start to end (the CLI and `evolve demo` call it): the search space, the optimizer (seed
-/// individuals first), the evaluator, the loop committing every candidate to <c>runs/&lt;id&gt;/run.db</c>, the hall
+/// individuals first: <see cref="SeedGenomes"/>), the evaluator, the fingerprints of every input (<c>inputs.json</c>), the loop committing every candidate to <c>runs/&lt;id&gt;/run.db</c>, the hall
 /// of fame's recipes under <c>best/</c>, and at the end the hall re-scored on the held-out split with search score,
 /// held-out score and their gap stored. A resume re-reads the run's space (which must be unchanged), replays the
 /// stored candidates and continues on the identical trajectory (DESIGN.md §4.6).
@@ -103,7 +103,7 @@ internal static class SearchRun
             Racing = settings.Racing ? new Proxy.Racing.RaceSettings() : null,
             RetryDelay = request.RetryDelay,
         });
-        var seeds = Array.Empty<double[]>();
+        var seeds = SeedGenomes.Of(space).Select(s => s.Genome).ToArray();
         var optimizer = OptimizerFactory.Create(run.Optimizer, space.Genome, run.Seed, seeds);
         var decoder = new RecipeDecoder(space);
         var replayed = store.ReadCandidates().Count;
@@ -185,7 +185,9 @@ internal static class SearchRun
         var settings = new RunSettings(Path.GetFullPath(space.File), request.Budget ?? SearchRunRequest.DefaultBudget, request.Hours,
             request.InFlight ?? 1, request.Racing, request.HallOfFameSize, request.MaxConsecutiveFailures);
         var run = new RunInfo(File.ReadAllText(space.File), seed, optimizer, ToolVersion, DateTimeOffset.UtcNow, settings.ToJson());
-        return (folder, RunStore.Create(Path.Combine(folder, "run.db"), run), space, settings, run);
+        var store = RunStore.Create(Path.Combine(folder, "run.db"), run);
+        RunInputs.Write(folder, RunInputs.Of(space));
+        return (folder, store, space, settings, run);
     }
 
     private static (string Folder, RunStore Store, SearchSpace Space, RunSettings Settings, RunInfo Run) Reopen(string resume, SearchRunRequest request)
