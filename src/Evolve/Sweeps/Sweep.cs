@@ -21,9 +21,10 @@ internal static class Sweep
         var output = Path.GetFullPath(request.OutputFolder);
         if (File.Exists(Path.Combine(output, SweepResult.JsonFile)))
             throw new SweepException(output, "already holds a sweep", "choose another --out folder");
+        var pointRecipes = design.Recipes(grid);
         var pointsFolder = Path.Combine(output, "points");
         Directory.CreateDirectory(pointsFolder);
-        var recipes = grid.Select((x, i) => Write(design.At(x) with { DType = request.DType }, Path.Combine(pointsFolder, $"p{i:00}.yaml"))).ToArray();
+        var recipes = pointRecipes.Select((r, i) => Write(r with { DType = request.DType }, Path.Combine(pointsFolder, $"p{i:00}.yaml"))).ToArray();
 
         var scoring = new ModelScoringRequest([], request.BaseModel, request.Onnx, request.Proxy, request.ScoringOptions, request.Strategy,
             request.Session ?? Onnx.OrtSessionSettings.Default, request.HeldOut);

@@ -95,6 +95,16 @@ internal sealed class SweepDesign
             $"name one of: {string.Join(", ", inputs.Select(m => Path.GetFileName(Path.TrimEndingDirectorySeparator(m.Path))))}");
     }
 
+    /// <summary>Every grid value's recipe; a value outside the swept parameter's valid range is an error of the grid.</summary>
+    public IReadOnlyList<Recipe> Recipes(IReadOnlyList<double> grid)
+    {
+        foreach (var x in grid)
+            if (_parameter is not null && !_parameter.Valid.Contains(x))
+                throw new SweepException("option --grid", $"{_parameter.Name} = {SweepGrid.Format(x)} is outside {Method}'s valid range {_parameter.Valid}",
+                    "keep the grid inside it");
+        return grid.Select(At).ToArray();
+    }
+
     /// <summary>The recipe at grid value <paramref name="x"/>.</summary>
     public Recipe At(double x)
     {

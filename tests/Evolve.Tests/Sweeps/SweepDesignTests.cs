@@ -74,6 +74,16 @@ public class SweepDesignTests
     public void A_global_parameter_is_set_at_the_top() =>
         Assert.Equal(new NumberSetting(0.8), SweepDesign.Create("/m/base", ["/m/a", "/m/b"], "task_arithmetic", "lambda").At(0.8).Parameters.Get("lambda"));
 
+    [Fact]
+    public void A_grid_outside_the_parameter_s_valid_range_is_refused_before_anything_is_written()
+    {
+        var design = SweepDesign.Create("/m/base", ["/m/a", "/m/b"], "slerp", "t");
+        var e = Assert.Throws<SweepException>(() => design.Recipes([0, 0.5, 1, 1.5]));
+        Assert.Equal("option --grid: t = 1.5 is outside slerp's valid range [0, 1]. keep the grid inside it", e.Message);
+        // Weights may exceed 1 (Sakana's evolved weights summed to about 2) and go negative.
+        Assert.Equal(4, SweepDesign.Create("/m/base", ["/m/a", "/m/b", "/m/c"], null, null).Recipes([-0.5, 0, 1, 2]).Count);
+    }
+
     [Theory]
     [InlineData("slerp", "t", 3, "option --models: slerp with t interpolates two models; 3 are selected")]
     [InlineData("ties", "alpha", 3, "option --param: ties has no numeric parameter 'alpha'")]
