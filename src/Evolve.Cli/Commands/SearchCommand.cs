@@ -65,8 +65,9 @@ internal static class SearchCommand
             using var interrupt = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) =>
             {
-                // The first Ctrl-C stops the run cleanly; the process stays up to commit and close the store.
-                e.Cancel = true;
+                // The first Ctrl-C stops the run cleanly (the process stays up to commit and close the store); a
+                // second one ends the process at once, which loses nothing committed either.
+                e.Cancel = !interrupt.IsCancellationRequested;
                 interrupt.Cancel();
             };
             Console.CancelKeyPress += onCancel;

@@ -65,6 +65,19 @@ public class RecipeEvaluatorTests
     }
 
     [Fact]
+    public async Task A_bad_tensor_reused_unchanged_by_the_next_candidate_fails_that_candidate_too()
+    {
+        using var evaluator = RecipeEvaluator.Create(ZooSearchFiles.Settings(ZooSearchFiles.Proxy(), racing: false));
+        var first = await evaluator.EvaluateAsync(Request(0, ZooSearchFiles.OverflowingMlp(0.5)), default);
+        Assert.Equal(CandidateStatus.Failed, first.Status);
+        Assert.Matches(@"^merged tensor \S+mlp\S+ holds (NaN|\+Inf|-Inf) at element \d+$", first.Failure);
+        // Only the non-MLP tensors are recomputed; the MLP tensors keep their keys and their overflowed values.
+        var second = await evaluator.EvaluateAsync(Request(1, ZooSearchFiles.OverflowingMlp(0.25)), default);
+        Assert.Equal(CandidateStatus.Failed, second.Status);
+        Assert.Equal(first.Failure, second.Failure);
+    }
+
+    [Fact]
     public async Task Racing_stops_a_candidate_that_cannot_beat_the_incumbent_and_counts_the_items_saved()
     {
         var proxy = ZooSearchFiles.Proxy();

@@ -77,6 +77,24 @@ internal static class ZooSearchFiles
 
         """;
 
+    /// <summary>
+    /// A linear merge whose MLP tensors overflow (nines' MLP weight 1e39) and whose other tensors are an ordinary
+    /// blend with enc at <paramref name="encRest"/>: two such recipes share every MLP tensor's merge key.
+    /// </summary>
+    public static string OverflowingMlp(double encRest) => $"""
+        merge_method: linear
+        dtype: float32
+        parameters: {"{"}normalize: false{"}"}
+        models:
+          - model: {Model("nines")}
+            parameters:
+              weight: [{"{"}filter: mlp, value: 1.0e+39{"}"}, {"{"}value: 0.5{"}"}]
+          - model: {Model("enc")}
+            parameters:
+              weight: [{"{"}filter: mlp, value: 1.0{"}"}, {"{"}value: {F(encRest)}{"}"}]
+
+        """;
+
     /// <summary>Genes (nines, enc, spell) → <see cref="TaskArithmetic"/>; genes all zero → <see cref="OverflowingLinear"/>.</summary>
     public sealed class Decoder : IGenomeDecoder
     {

@@ -37,6 +37,7 @@ internal sealed class RecipeEvaluator : ICandidateEvaluator, IDisposable
     private readonly SemaphoreSlim _merging = new(1, 1);
     private readonly SemaphoreSlim _scoring = new(1, 1);
     private readonly Dictionary<string, int> _itemIndex;
+    private readonly Dictionary<string, string> _nonFinite = [];
 
     private RecipeEvaluator(RecipeEvaluatorSettings settings, HfModelFolder baseModel, CheckpointScorer scorer, ProxyScorer search, ProxyScorer? heldOut)
     {
@@ -183,7 +184,7 @@ internal sealed class RecipeEvaluator : ICandidateEvaluator, IDisposable
             var snapshot = _weights.Acquire();
             try
             {
-                FiniteCheck.Tensors(snapshot, stats.ComputedNames);
+                CheckFinite(snapshot, stats.ComputedNames);
                 return snapshot;
             }
             catch
@@ -196,6 +197,22 @@ internal sealed class RecipeEvaluator : ICandidateEvaluator, IDisposable
         {
             timings["merge"] = clock.Elapsed.TotalMilliseconds;
         }
+    }
+
+    /// <summary>
+    /// Checks the recomputed tensors and remembers the keys of bad ones: a later candidate that reuses such a tensor
+    /// unchanged (same key) is not recomputed, so it fails on the remembered key instead of scoring NaN weights.
+    /// </summary>
+    private void CheckFinite(WeightSnapshot snapshot, IReadOnlyList<string> computed)
+    {
+        foreach (var name in computed)
+            if (FiniteCheck.FirstNonFinite(snapshot.Get(name)) is { } bad)
+                _nonFinite[snapshot.Key(name)] = $"merged tensor {name} holds {bad}";
+        if (_nonFinite.Count == 0)
+            return;
+        foreach (var tensor in snapshot.Tensors)
+            if (_nonFinite.TryGetValue(snapshot.Key(tensor.Name), out var reason))
+                throw new NonFiniteWeightsException(reason);
     }
 
     private CandidateEvaluation Score(BoundCandidate bound, HallMember? incumbent, Dictionary<string, double> timings)
