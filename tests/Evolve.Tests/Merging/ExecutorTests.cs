@@ -144,8 +144,8 @@ public sealed class ExecutorTests
         var whole = MethodHarness.Run(method, baseValues, inputs, p, shape: [300, 301]);
         Assert.Equal(whole, s.Get("model.norm.weight").ToArray());
         Assert.Equal(3L * n * sizeof(float), stats.BytesRead);
-        // Chunked merging holds one 65536-element chunk per input plus one for the output, never whole-tensor copies.
-        Assert.Equal(4L * 65536 * sizeof(float), stats.PeakWorkingBytes);
+        // A linear combination holds one 4096-element accumulator and two conversion buffers, never whole-tensor copies.
+        Assert.Equal(3L * 4096 * sizeof(float), stats.PeakWorkingBytes);
     }
 
     [Theory]
@@ -174,5 +174,69 @@ public sealed class ExecutorTests
         Assert.Equal(whole, s.Get("model.norm.weight").ToArray());
         Assert.Contains(whole, v => v != 0);
         Assert.Equal(3L * n * sizeof(float), stats.BytesRead);
+    }
+
+    [Theory]
+    [InlineData("linear", "parameters: {weight: 0.3}")]
+    [InlineData("task_arithmetic", "parameters: {weight: 0.7, density: 1}")]
+    [InlineData("ties", "parameters: {weight: 0.7, density: 0.4}")]
+    [InlineData("dare_ties", "parameters: {weight: 0.7, density: 0.4}")]
+    [InlineData("breadcrumbs_ties", "parameters: {weight: 0.7, density: 0.4, gamma: 0.05}")]
+    [InlineData("della", "parameters: {weight: 0.7, density: 0.4, epsilon: 0.1}")]
+    public void Bf16InputsMergeFromTheirStoredBytesAsTheWholeTensorKernelDoes(string method, string modelParameters)
+    {
+        const int rows = 300, columns = 301, n = rows * columns; // several chunks and blocks, not a multiple of either
+        // Values of several binades and both signs (some -0), repeated magnitudes as quantized task vectors have.
+        float Value(int model, int i) => model == 3 && i % 11 == 0 ? -0f
+            : (TinyModels.Value(model, "x", i % 977) + (i % 7 == 0 ? 0 : 0.01f * model)) * (1 + i % 3) * MathF.Pow(2, i % 5 - 2);
+        var bf16 = Enumerable.Range(0, 4).Select(m =>
+        {
+            var bytes = new byte[n * 2];
+            FloatConversion.FromSingle(Enumerable.Range(0, n).Select(i => Value(m, i)).ToArray(), DType.BF16, bytes);
+            return bytes;
+        }).ToArray();
+        var values = bf16.Select(b =>
+        {
+            var f = new float[n];
+            FloatConversion.ToSingle(b, DType.BF16, f);
+            return f;
+        }).ToArray();
+        const string name = "model.layers.0.mlp.down_proj.weight";
+        using var models = ModelSet.Borrow(Enumerable.Range(0, 4).Select(m =>
+            (new ModelReference($"m{m}"), (ITensorSource)new Bf16Source(name, [rows, columns], bf16[m]))));
+        var yaml = $"merge_method: {method}\nbase_model: m0\nmodels:\n  - model: m1\n    {modelParameters}\n  - model: m2\n    {modelParameters}\n  - model: m3\n    {modelParameters}\n"
+            + (method == "linear" ? "  - model: m0\n    " + modelParameters + "\n" : "");
+        var plan = MergePlanner.Plan(RecipeYaml.Parse(yaml), models, seed: 5);
+        var t = plan.Tensors.Single();
+        var p = t.Parameters.Definitions.Select((d, i) => (d.Name, t.Parameters.ValuesAt(i).ToArray())).ToDictionary(x => x.Name, x => x.Item2);
+        var inputs = t.Inputs.Select(i => values[i.Model]).ToArray();
+        var whole = MethodHarness.Run(method, t.Base is { } b ? values[b.Model] : null, inputs, p, shape: [rows, columns], seed: 5, tensorName: name);
+        Assert.Contains(whole, v => v != 0);
+
+        using var weights = new WeightSet();
+        new MergeExecutor(new MergeExecutorOptions { Threads = 2 }).MergeInto(plan, weights);
+        using (var s = weights.Acquire())
+            Assert.Equal(whole.Select(BitConverter.SingleToInt32Bits), s.Get(name).ToArray().Select(BitConverter.SingleToInt32Bits));
+
+        var expected = new byte[n * 2];
+        FloatConversion.FromSingle(whole, DType.BF16, expected);
+        var streamed = new MergeExecutor(new MergeExecutorOptions { Threads = 2 }).Stream(plan).Single();
+        Assert.Equal(DType.BF16, streamed.Info.DType);
+        Assert.Equal(expected, streamed.Bytes().ToArray());
+    }
+
+    /// <summary>One BF16 tensor held as its stored bytes.</summary>
+    private sealed class Bf16Source(string name, long[] shape, byte[] bytes) : ITensorSource
+    {
+        public string Location => "bf16";
+        public IReadOnlyList<TensorInfo> Tensors { get; } = [new TensorInfo(name, DType.BF16, shape)];
+        public bool TryGetInfo(string tensor, out TensorInfo info)
+        {
+            info = Tensors[0];
+            return tensor == name;
+        }
+        public ReadOnlySpan<byte> GetBytes(string tensor) => bytes;
+        public void ReadFloat32(string tensor, Span<float> destination) => FloatConversion.ToSingle(bytes, DType.BF16, destination);
+        public void Dispose() { }
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Evolve.Checkpoints;
 using Evolve.Merging.Kernels;
 using Evolve.Merging.Methods;
@@ -197,6 +198,12 @@ internal sealed class MergeExecutor(MergeExecutorOptions? options = null)
     /// <summary>Merges chunk by chunk into <paramref name="floats"/>, or, when <paramref name="bytes"/> is given, into it in <paramref name="dtype"/>.</summary>
     private void ComputeChunked(MergePlan plan, PlannedTensor tensor, Span<float> floats, Span<byte> bytes, DType dtype = DType.F32)
     {
+        if (plan.Method.AsLinearCombination(tensor.Parameters, tensor.Inputs.Length) is { } combination)
+        {
+            if (bytes.IsEmpty) ComputeCombination(plan, tensor, combination, MemoryMarshal.AsBytes(floats), DType.F32);
+            else ComputeCombination(plan, tensor, combination, bytes, dtype);
+            return;
+        }
         int n = checked((int)tensor.ElementCount);
         int chunk = Math.Max(1, Math.Min(n, ChunkElements));
         var all = tensor.Base is { } b ? tensor.Inputs.Prepend(b).ToArray() : tensor.Inputs;
@@ -238,6 +245,59 @@ internal sealed class MergeExecutor(MergeExecutorOptions? options = null)
         {
             foreach (var a in buffers) ArrayPool<float>.Shared.Return(a);
             if (outChunk is not null) ArrayPool<float>.Shared.Return(outChunk);
+            Interlocked.Add(ref _working, -held);
+        }
+    }
+
+    /// <summary>
+    /// A linear combination straight from the mapped bytes into <paramref name="output"/> (as <paramref name="dtype"/>),
+    /// one L1-sized block at a time: BF16 inputs are widened in registers, never copied into float32 buffers.
+    /// </summary>
+    private void ComputeCombination(MergePlan plan, PlannedTensor tensor, LinearCombination combination, Span<byte> output, DType dtype)
+    {
+        int n = checked((int)tensor.ElementCount);
+        var inputs = tensor.Inputs;
+        var infos = new TensorInfo[inputs.Length];
+        long read = 0;
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            plan.Models[inputs[i].Model].TryGetInfo(inputs[i].Tensor, out infos[i]);
+            read += infos[i].ElementCount * infos[i].DType.ByteSize();
+        }
+        TensorInfo? baseInfo = null;
+        if (tensor.Base is { } b)
+        {
+            plan.Models[b.Model].TryGetInfo(b.Tensor, out var info);
+            baseInfo = info;
+            read += info.ElementCount * info.DType.ByteSize();
+        }
+        long held = 0;
+        Track(ref held, 3L * StoredBlend.Block * sizeof(float));
+        try
+        {
+            Span<float> scratch = stackalloc float[3 * StoredBlend.Block];
+            var blend = new StoredBlend(combination, scratch);
+            int outSize = dtype.ByteSize();
+            for (int start = 0; start < n; start += StoredBlend.Block)
+            {
+                int len = Math.Min(StoredBlend.Block, n - start);
+                if (tensor.Base is { } baseInput && baseInfo is not null)
+                {
+                    int size = baseInfo.DType.ByteSize();
+                    blend.Start(len, plan.Models[baseInput.Model].GetBytes(baseInput.Tensor).Slice(start * size, len * size), baseInfo.DType);
+                }
+                else blend.Start(len);
+                for (int i = 0; i < inputs.Length; i++)
+                {
+                    int size = infos[i].DType.ByteSize();
+                    blend.Add(plan.Models[inputs[i].Model].GetBytes(inputs[i].Tensor).Slice(start * size, len * size), infos[i].DType);
+                }
+                blend.Finish(output.Slice(start * outSize, len * outSize), dtype);
+            }
+            Interlocked.Add(ref _bytesRead, read);
+        }
+        finally
+        {
             Interlocked.Add(ref _working, -held);
         }
     }

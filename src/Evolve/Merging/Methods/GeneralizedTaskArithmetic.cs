@@ -69,7 +69,7 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
         }
         if (!prunes && !_consensus)
         {
-            MergeDense(context, weights, normalize, lambda, output);
+            Dense(weights, normalize, lambda, context.ModelCount).Apply(context.Base, context.Model, output);
             return;
         }
 
@@ -161,21 +161,18 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
         return d;
     }
 
-    /// <summary>No pruning, no consensus: R = B + λ/divisor·Σ wᵢ(Xᵢ − B), fused chunk by chunk.</summary>
-    private static void MergeDense(TensorMergeContext context, ReadOnlySpan<double> weights, bool normalize, float lambda, Span<float> output)
+    public override LinearCombination? AsLinearCombination(MethodParameters parameters, int modelCount) =>
+        IsElementwise(parameters)
+            ? Dense(parameters.PerModel("weight"), parameters.Flag("normalize"), (float)parameters.Global("lambda"), modelCount)
+            : null;
+
+    /// <summary>No pruning, no consensus: R = B + Σ cᵢ(Xᵢ − B) with cᵢ = wᵢ·λ/divisor.</summary>
+    private static LinearCombination Dense(ReadOnlySpan<double> weights, bool normalize, float lambda, int modelCount)
     {
         var scale = lambda / (normalize ? Divisor(weights) : 1.0);
-        var b = context.Base;
-        for (int start = 0; start < context.Length; start += Blend.Chunk)
-        {
-            int len = Math.Min(Blend.Chunk, context.Length - start);
-            var o = output.Slice(start, len);
-            var bc = b.Slice(start, len);
-            o.Clear();
-            for (int i = 0; i < context.ModelCount; i++)
-                Blend.AddScaledDifference(o, (float)(weights[i] * scale), context.Model(i).Slice(start, len), bc);
-            System.Numerics.Tensors.TensorPrimitives.Add(o, bc, o);
-        }
+        var coefficients = new float[modelCount];
+        for (int i = 0; i < modelCount; i++) coefficients[i] = (float)(weights[i] * scale);
+        return new LinearCombination(coefficients, AroundBase: true);
     }
 
     private static void CombineAll(ReadOnlySpan<float> b, float[][] deltas, ReadOnlySpan<double> weights, bool normalize, float lambda, Span<float> output)

@@ -40,6 +40,13 @@ internal interface IMergeMethod
     /// </summary>
     bool ReadsInChunks(MethodParameters parameters);
 
+    /// <summary>
+    /// The method as a fixed linear combination of its inputs under these parameters, or null when it is not one;
+    /// the executor then computes it straight from the stored bytes (<see cref="Kernels.StoredBlend"/>), and
+    /// <see cref="Merge"/> must give the same floats.
+    /// </summary>
+    Kernels.LinearCombination? AsLinearCombination(MethodParameters parameters, int modelCount);
+
     /// <summary>Merges one tensor into <paramref name="output"/> (same element count as the inputs).</summary>
     void Merge(TensorMergeContext context, Span<float> output);
 }

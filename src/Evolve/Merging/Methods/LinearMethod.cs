@@ -16,23 +16,21 @@ internal sealed class LinearMethod() : MergeMethod(
 {
     public override bool IsElementwise(MethodParameters parameters) => true;
 
-    public override void Merge(TensorMergeContext context, Span<float> output)
+    public override LinearCombination AsLinearCombination(MethodParameters parameters, int modelCount)
     {
-        var weights = context.Parameters.PerModel("weight");
+        var weights = parameters.PerModel("weight");
         double scale = 1;
-        if (context.Parameters.Flag("normalize"))
+        if (parameters.Flag("normalize"))
         {
             double sum = 0;
             foreach (var w in weights) sum += w;
             if (Math.Abs(sum) >= 1e-8) scale = 1 / sum;
         }
-        for (int start = 0; start < context.Length; start += Blend.Chunk)
-        {
-            int len = Math.Min(Blend.Chunk, context.Length - start);
-            var o = output.Slice(start, len);
-            o.Clear();
-            for (int i = 0; i < context.ModelCount; i++)
-                Blend.AddScaled(o, (float)(weights[i] * scale), context.Model(i).Slice(start, len));
-        }
+        var coefficients = new float[modelCount];
+        for (int i = 0; i < modelCount; i++) coefficients[i] = (float)(weights[i] * scale);
+        return new LinearCombination(coefficients, AroundBase: false);
     }
+
+    public override void Merge(TensorMergeContext context, Span<float> output) =>
+        AsLinearCombination(context.Parameters, context.ModelCount).Apply(default, context.Model, output);
 }

@@ -29,6 +29,8 @@ internal abstract class MergeMethod : IMergeMethod
 
     public virtual bool ReadsInChunks(MethodParameters parameters) => false;
 
+    public virtual Kernels.LinearCombination? AsLinearCombination(MethodParameters parameters, int modelCount) => null;
+
     public abstract void Merge(TensorMergeContext context, Span<float> output);
 
     public override string ToString() => Name;
