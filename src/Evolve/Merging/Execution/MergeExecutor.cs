@@ -171,7 +171,8 @@ internal sealed class MergeExecutor(MergeExecutorOptions? options = null)
         return true;
     }
 
-    private void ComputeStreamed(MergePlan plan, PlannedTensor tensor, Span<float> output)
+    /// <summary>Merges into <paramref name="output"/>, or, when <paramref name="writer"/> is given, through it chunk by chunk.</summary>
+    private void ComputeStreamed(MergePlan plan, PlannedTensor tensor, Span<float> output, OutputChunkWriter? writer = null)
     {
         // The base, when there is one, is the input after the models (TensorMergeContext's convention).
         var all = tensor.Base is { } b ? tensor.Inputs.Append(b).ToArray() : tensor.Inputs;
@@ -182,15 +183,16 @@ internal sealed class MergeExecutor(MergeExecutorOptions? options = null)
             plan.Models[all[i].Model].TryGetInfo(all[i].Tensor, out infos[i]);
             read += infos[i].ElementCount * infos[i].DType.ByteSize();
         }
-        void Read(int input, int start, Span<float> destination)
+        void Read(int input, int start, Span<float> destination, ReadOnlySpan<float> subtrahend)
         {
             int size = infos[input].DType.ByteSize();
             var stored = plan.Models[all[input].Model].GetBytes(all[input].Tensor).Slice(start * size, destination.Length * size);
-            FloatConversion.ToSingle(stored, infos[input].DType, destination);
+            if (subtrahend.IsEmpty) FloatConversion.ToSingle(stored, infos[input].DType, destination);
+            else StoredBlend.Difference(stored, infos[input].DType, subtrahend, destination);
         }
         using var scratch = new ScratchArena();
         var context = new TensorMergeContext(tensor.Name, tensor.Shape, tensor.Base is not null, tensor.Inputs.Length, Read,
-            tensor.Parameters, plan.Seed, scratch);
+            tensor.Parameters, plan.Seed, scratch) { OutputWriter = writer };
         plan.Method.Merge(context, output);
         Interlocked.Add(ref _bytesRead, read);
     }
@@ -421,6 +423,13 @@ internal sealed class MergeExecutor(MergeExecutorOptions? options = null)
             else if (CanChunk(_plan, t))
             {
                 _executor.ComputeChunked(_plan, t, default, bytes.AsSpan(0, size), t.OutputDType);
+                _executor.ReleaseInputPages(_plan, t);
+            }
+            else if (CanStream(_plan, t))
+            {
+                int outSize = t.OutputDType.ByteSize();
+                _executor.ComputeStreamed(_plan, t, default, (start, values) =>
+                    FloatConversion.FromSingle(values, t.OutputDType, bytes.AsSpan(start * outSize, values.Length * outSize)));
                 _executor.ReleaseInputPages(_plan, t);
             }
             else

@@ -80,6 +80,38 @@ internal ref struct StoredBlend
         FloatConversion.FromSingle(acc, dtype, output);
     }
 
+    /// <summary>
+    /// delta = x − b for x in its stored bytes: BF16 widened and subtracted in registers, other dtypes converted into
+    /// <paramref name="delta"/> first; the same float subtraction either way.
+    /// </summary>
+    public static void Difference(ReadOnlySpan<byte> x, DType dtype, ReadOnlySpan<float> b, Span<float> delta)
+    {
+        if (dtype != DType.BF16)
+        {
+            FloatConversion.ToSingle(x, dtype, delta);
+            System.Numerics.Tensors.TensorPrimitives.Subtract(delta, b, delta);
+            return;
+        }
+        var words = MemoryMarshal.Cast<byte, ushort>(x);
+        if (words.Length != delta.Length || b.Length != delta.Length) throw new ArgumentException("lengths differ");
+        ref ushort x0 = ref MemoryMarshal.GetReference(words);
+        ref float b0 = ref MemoryMarshal.GetReference(b);
+        ref float d0 = ref MemoryMarshal.GetReference(delta);
+        nuint n = (nuint)delta.Length, i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            nuint half = (nuint)Vector<float>.Count;
+            for (; i + 2 * half <= n; i += 2 * half)
+            {
+                var (lo, hi) = Widen(ref x0, i);
+                (lo - Vector.LoadUnsafe(ref b0, i)).StoreUnsafe(ref d0, i);
+                (hi - Vector.LoadUnsafe(ref b0, i + half)).StoreUnsafe(ref d0, i + half);
+            }
+        }
+        for (; i < n; i++)
+            Unsafe.Add(ref d0, i) = ToSingle(Unsafe.Add(ref x0, i)) - Unsafe.Add(ref b0, i);
+    }
+
     /// <summary>acc = (first ? +0 : acc) + c·x over BF16 x.</summary>
     private static void AddScaled(Span<float> acc, float c, ReadOnlySpan<ushort> x, bool first)
     {

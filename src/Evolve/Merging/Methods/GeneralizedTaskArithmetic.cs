@@ -105,8 +105,9 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
                     p.Flag("rescale"), MaskRandom.StreamKey(context.Seed, context.TensorName, i), columns);
                 pruners[i] = new TaskVectorPruner(_sparsification, settings, n);
             }
+            var writer = context.OutputWriter;
+            var outBuffer = writer is null ? default : scratch.Floats(chunk);
             var baseBuffer = scratch.Floats(chunk);
-            var modelBuffer = scratch.Floats(chunk);
             var deltas = new float[k][];
             for (int i = 0; i < k; i++) deltas[i] = scratch.FloatArray(chunk);
 
@@ -118,7 +119,7 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
                 {
                     var b = context.BaseChunk(start, baseBuffer[..Math.Min(chunk, n - start)]);
                     for (int i = 0; i < k; i++)
-                        if (active[i]) pruners[i].CountRanks(Delta(context, i, start, b, modelBuffer, deltas[i]));
+                        if (active[i]) pruners[i].CountRanks(Delta(context, i, start, b, deltas[i]));
                 }
                 for (int i = 0; i < k; i++)
                     if (active[i]) pruners[i].EndRankPass();
@@ -130,7 +131,7 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
                 {
                     var b = context.BaseChunk(start, baseBuffer[..Math.Min(chunk, n - start)]);
                     for (int i = 0; i < k; i++)
-                        if (pruners[i].NeedsNorms) pruners[i].AccumulateNorms(Delta(context, i, start, b, modelBuffer, deltas[i]), start);
+                        if (pruners[i].NeedsNorms) pruners[i].AccumulateNorms(Delta(context, i, start, b, deltas[i]), start);
                 }
                 foreach (var q in pruners) q.EndNorms();
             }
@@ -139,9 +140,11 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
             {
                 int len = Math.Min(chunk, n - start);
                 var b = context.BaseChunk(start, baseBuffer[..len]);
-                for (int i = 0; i < k; i++) pruners[i].Prune(Delta(context, i, start, b, modelBuffer, deltas[i]), start);
-                if (_consensus) CombineWithSignConsensus(b, deltas, weights, normalize, lambda, output.Slice(start, len));
-                else CombineAll(b, deltas, weights, normalize, lambda, output.Slice(start, len));
+                for (int i = 0; i < k; i++) pruners[i].Prune(Delta(context, i, start, b, deltas[i]), start);
+                var target = writer is null ? output.Slice(start, len) : outBuffer[..len];
+                if (_consensus) CombineWithSignConsensus(b, deltas, weights, normalize, lambda, target);
+                else CombineAll(b, deltas, weights, normalize, lambda, target);
+                writer?.Invoke(start, target);
             }
         }
         finally
@@ -154,10 +157,10 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
     internal const int StreamChunk = 1 << 14;
 
     /// <summary>Δᵢ over the chunk of <paramref name="b"/> starting at <paramref name="start"/>, into <paramref name="delta"/>.</summary>
-    private static Span<float> Delta(TensorMergeContext context, int i, int start, ReadOnlySpan<float> b, Span<float> modelBuffer, float[] delta)
+    private static Span<float> Delta(TensorMergeContext context, int i, int start, ReadOnlySpan<float> b, float[] delta)
     {
         var d = delta.AsSpan(0, b.Length);
-        System.Numerics.Tensors.TensorPrimitives.Subtract(context.ModelChunk(i, start, modelBuffer[..b.Length]), b, d);
+        context.ModelDelta(i, start, b, d);
         return d;
     }
 

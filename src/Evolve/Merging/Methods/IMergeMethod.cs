@@ -36,7 +36,8 @@ internal interface IMergeMethod
 
     /// <summary>
     /// True when <see cref="Merge"/> reads its inputs only chunk by chunk (<see cref="TensorMergeContext.ModelChunk"/>),
-    /// so the executor may let it read the stored bytes in passes instead of whole-tensor float32 copies.
+    /// so the executor may let it read the stored bytes in passes instead of whole-tensor float32 copies; such a
+    /// method also writes its output chunk by chunk through <see cref="TensorMergeContext.OutputWriter"/> when set.
     /// </summary>
     bool ReadsInChunks(MethodParameters parameters);
 

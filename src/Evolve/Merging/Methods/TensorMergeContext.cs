@@ -81,7 +81,7 @@ internal sealed class TensorMergeContext
     {
         if (_reader is null) return Base.Slice(start, buffer.Length);
         if (!_streamedBase) throw new InvalidOperationException($"{TensorName}: the method needs a base tensor");
-        _reader(_modelCount, start, buffer);
+        _reader(_modelCount, start, buffer, default);
         return buffer;
     }
 
@@ -89,11 +89,29 @@ internal sealed class TensorMergeContext
     public ReadOnlySpan<float> ModelChunk(int i, int start, Span<float> buffer)
     {
         if (_reader is null) return Model(i).Slice(start, buffer.Length);
-        _reader(i, start, buffer);
+        _reader(i, start, buffer, default);
         return buffer;
     }
 
+    /// <summary>
+    /// The task vector Xᵢ − B over elements [start, start + delta.Length) into <paramref name="delta"/>, given the
+    /// base's chunk: streamed inputs are converted and subtracted in one pass (no float32 copy of Xᵢ), held ones
+    /// subtracted; the same float subtraction either way.
+    /// </summary>
+    public void ModelDelta(int i, int start, ReadOnlySpan<float> baseChunk, Span<float> delta)
+    {
+        if (_reader is null) System.Numerics.Tensors.TensorPrimitives.Subtract(Model(i).Slice(start, delta.Length), baseChunk, delta);
+        else _reader(i, start, delta, baseChunk);
+    }
+
     public MethodParameters Parameters { get; }
+
+    /// <summary>
+    /// When set, a method that <see cref="IMergeMethod.ReadsInChunks">reads in chunks</see> hands each output chunk
+    /// here (in index order) instead of writing the output span, so the executor stores it in the output dtype at
+    /// once rather than through a whole-tensor float32 buffer.
+    /// </summary>
+    public OutputChunkWriter? OutputWriter { get; init; }
 
     /// <summary>The merge seed; random streams mix in the tensor name and model index (<see cref="MaskRandom.StreamKey"/>).</summary>
     public ulong Seed { get; }

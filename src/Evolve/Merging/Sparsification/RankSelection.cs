@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Evolve.Merging.Sparsification;
 
@@ -212,14 +214,15 @@ internal sealed class MagnitudeRankSelector : IDisposable
     /// <summary>Counts the magnitudes below the window (SIMD) and appends those inside it.</summary>
     private void CountWindow(ReadOnlySpan<uint> bits)
     {
-        int width = Vector.IsHardwareAccelerated ? Vector<uint>.Count : 1;
-        var abs = new Vector<uint>(0x7FFFFFFF);
-        var lo = new Vector<uint>(_windowLo);
-        var span = new Vector<uint>(_windowHi - _windowLo);
-        var below = Vector<int>.Zero;
         int start = 0;
-        if (width > 1)
+        if (Avx2.IsSupported) start = CountWindowPacked(bits);
+        else if (Vector.IsHardwareAccelerated)
         {
+            int width = Vector<uint>.Count;
+            var abs = new Vector<uint>(0x7FFFFFFF);
+            var lo = new Vector<uint>(_windowLo);
+            var span = new Vector<uint>(_windowHi - _windowLo);
+            var below = Vector<int>.Zero;
             for (; start + width <= bits.Length; start += width)
             {
                 var m = Vector.LoadUnsafe(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(bits), (nuint)start) & abs;
@@ -227,18 +230,66 @@ internal sealed class MagnitudeRankSelector : IDisposable
                 if (_kept is null || !Vector.LessThanOrEqualAny(m - lo, span)) continue;
                 Keep(bits.Slice(start, width));
             }
+            _belowWindow += Vector.Sum(below);
         }
-        _belowWindow += Vector.Sum(below);
         var rest = bits[start..];
         foreach (var b in rest)
             if ((b & 0x7FFFFFFF) < _windowLo) _belowWindow++;
         if (_kept is not null && !rest.IsEmpty) Keep(rest);
     }
 
-    /// <summary>Appends the block's magnitudes inside the window (a write per element, an advance per hit); gives up past the capacity.</summary>
+    /// <summary>
+    /// The window pass over blocks of 8 without a branch per block: a compare counts the elements below the window,
+    /// and those inside it are left-packed by a lane permutation (<see cref="PackIndices"/>) and stored at the end
+    /// of the kept list, which advances by their count. Returns the elements consumed.
+    /// </summary>
+    private int CountWindowPacked(ReadOnlySpan<uint> bits)
+    {
+        ref uint source = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(bits);
+        // Magnitudes and thresholds lie below 2³¹, so signed compares order them.
+        var abs = Vector256.Create(0x7FFFFFFF);
+        Vector256<int> lo = Vector256.Create((int)_windowLo), hi = Vector256.Create((int)_windowHi);
+        var below = Vector256<int>.Zero;
+        var kept = _kept;
+        int count = _keptCount, start = 0;
+        var pack = PackIndices;
+        for (; start + 8 <= bits.Length; start += 8)
+        {
+            var m = Vector256.LoadUnsafe(ref source, (nuint)start).AsInt32() & abs;
+            var under = Vector256.LessThan(m, lo);
+            below -= under;
+            if (kept is null) continue;
+            if (count > kept.Length - 8)
+            {
+                _keptCount = count;
+                Keep(default);
+                kept = _kept;
+                if (kept is null) continue;
+            }
+            uint inside = (~(under | Vector256.GreaterThan(m, hi))).ExtractMostSignificantBits();
+            Avx2.PermuteVar8x32(m, pack[inside]).AsUInt32().StoreUnsafe(ref kept[0], (nuint)count);
+            count += BitOperations.PopCount(inside);
+        }
+        _keptCount = count;
+        _belowWindow += Vector256.Sum(below);
+        return start;
+    }
+
+    /// <summary>Per 8-bit lane mask, the lanes whose bit is set, in order (then unused lanes): a left-pack permutation.</summary>
+    private static readonly Vector256<int>[] PackIndices = Enumerable.Range(0, 256).Select(mask =>
+    {
+        var lanes = Enumerable.Range(0, 8).Where(l => (mask >> l & 1) != 0).ToList();
+        while (lanes.Count < 8) lanes.Add(0);
+        return Vector256.Create(lanes.ToArray());
+    }).ToArray();
+
+    /// <summary>
+    /// Appends the block's magnitudes inside the window (a write per element, an advance per hit), first making room
+    /// for at least 8 more; gives up past the capacity.
+    /// </summary>
     private void Keep(ReadOnlySpan<uint> block)
     {
-        if (_keptCount + block.Length >= _kept!.Length)
+        if (_keptCount + Math.Max(block.Length, 8) >= _kept!.Length)
         {
             if (_kept.Length >= _capacity)
             {
@@ -324,39 +375,64 @@ internal struct RankRangeKeeper
     public void Apply(Span<float> chunk)
     {
         var bits = System.Runtime.InteropServices.MemoryMarshal.Cast<float, uint>(chunk);
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            var vectors = System.Runtime.InteropServices.MemoryMarshal.Cast<uint, Vector<uint>>(bits);
-            var abs = new Vector<uint>(0x7FFFFFFF);
-            Vector<uint> lo = new(_lo), hi = new(_hi), equalLo = new(_equalLoBits), equalHi = new(_equalHiBits);
-            int quotaLo = _rankLo - _lessLo, quotaHi = _rankHi - _lessHi;
-            for (int k = 0; k < vectors.Length; k++)
-            {
-                var m = vectors[k] & abs;
-                var keep = Vector.GreaterThanOrEqual(m, lo) & Vector.LessThanOrEqual(m, hi);
-                var atLo = Vector.Equals(m, equalLo);
-                var atHi = Vector.Equals(m, equalHi);
-                // Magnitudes equal to a threshold (frequent in quantized task vectors): the whole block's equal
-                // elements fall on one side of the quota unless the block straddles it, which goes through the scalar rule.
-                int countLo = atLo == Vector<uint>.Zero ? 0 : -Vector.Sum(Vector.AsVectorInt32(atLo));
-                int countHi = atHi == Vector<uint>.Zero ? 0 : -Vector.Sum(Vector.AsVectorInt32(atHi));
-                bool straddlesLo = countLo > 0 && _seenLo < quotaLo && _seenLo + countLo > quotaLo;
-                bool straddlesHi = countHi > 0 && _seenHi < quotaHi && _seenHi + countHi > quotaHi;
-                if (straddlesLo || straddlesHi)
-                {
-                    ApplyScalar(bits.Slice(k * Vector<uint>.Count, Vector<uint>.Count));
-                    continue;
-                }
-                if (countLo > 0 && _seenLo < quotaLo) keep = Vector.AndNot(keep, atLo);
-                if (countHi > 0 && _seenHi >= quotaHi) keep = Vector.AndNot(keep, atHi);
-                _seenLo += countLo;
-                _seenHi += countHi;
-                vectors[k] &= keep;
-            }
-            i = vectors.Length * Vector<uint>.Count;
-        }
+        int i = Vector256.IsHardwareAccelerated ? ApplyBlocks(bits) : 0;
         ApplyScalar(bits[i..]);
+    }
+
+    /// <summary>
+    /// The blocks of 8: a threshold's equal elements are counted (mask bits, popcount) only while its quota is
+    /// still open, and a side without a threshold costs nothing. Returns the elements done.
+    /// </summary>
+    private int ApplyBlocks(Span<uint> bits)
+    {
+        ref uint b0 = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(bits);
+        // Magnitudes lie below 2³¹ and Never reads as -1, so signed compares order them and never match Never.
+        var abs = Vector256.Create(0x7FFFFFFF);
+        Vector256<int> lo = Vector256.Create((int)_lo), hi = Vector256.Create((int)_hi);
+        Vector256<int> equalLo = Vector256.Create((int)_equalLoBits), equalHi = Vector256.Create((int)_equalHiBits);
+        int quotaLo = _rankLo - _lessLo, quotaHi = _rankHi - _lessHi;
+        bool hasHi = _equalHiBits != Never;
+        int i = 0;
+        for (; i + 8 <= bits.Length; i += 8)
+        {
+            var v = Vector256.LoadUnsafe(ref b0, (nuint)i).AsInt32();
+            var m = v & abs;
+            var keep = ~(Vector256.LessThan(m, lo) | Vector256.GreaterThan(m, hi));
+            // Below its quota the low threshold's equal elements rank below lo (dropped); from it on they are kept.
+            if (_seenLo < quotaLo)
+            {
+                var atLo = Vector256.Equals(m, equalLo);
+                int countLo = BitOperations.PopCount(atLo.ExtractMostSignificantBits());
+                if (countLo > 0)
+                {
+                    if (_seenLo + countLo > quotaLo)
+                    {
+                        ApplyScalar(bits.Slice(i, 8));
+                        continue;
+                    }
+                    keep = Vector256.AndNot(keep, atLo);
+                    _seenLo += countLo;
+                }
+            }
+            // The high threshold's equal elements are kept up to its quota, dropped after it.
+            if (hasHi)
+            {
+                var atHi = Vector256.Equals(m, equalHi);
+                int countHi = BitOperations.PopCount(atHi.ExtractMostSignificantBits());
+                if (countHi > 0)
+                {
+                    if (_seenHi < quotaHi && _seenHi + countHi > quotaHi)
+                    {
+                        ApplyScalar(bits.Slice(i, 8));
+                        continue;
+                    }
+                    if (_seenHi >= quotaHi) keep = Vector256.AndNot(keep, atHi);
+                    _seenHi += countHi;
+                }
+            }
+            (v & keep).AsUInt32().StoreUnsafe(ref b0, (nuint)i);
+        }
+        return i;
     }
 
     private void ApplyScalar(Span<uint> bits)
