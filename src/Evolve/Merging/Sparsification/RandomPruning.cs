@@ -44,6 +44,7 @@ internal static class RandomPruning
     }
 
     /// <summary>The 24-bit draws of <see cref="MaskRandom.KeepMask"/> for a vector of stream-mixed indices.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static Vector<ulong> Draws(Vector<ulong> x)
     {
         x += new Vector<ulong>(0x9E3779B97F4A7C15UL);

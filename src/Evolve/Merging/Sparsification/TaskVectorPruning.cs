@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Evolve.Merging.Kernels;
 
 namespace Evolve.Merging.Sparsification;
@@ -61,7 +62,8 @@ internal sealed class TaskVectorPruner : IDisposable
     private double _before, _after;
     private readonly ulong[]? _rowKeys;
     private readonly double[]? _rowProbabilities;
-    // DELLA's mask costs a sort per row: the norm pass records which elements it kept, and the final pass reuses it.
+    // DELLA's mask costs a sort per row and DARE's a hash per element: the norm pass records which elements it kept,
+    // and the final pass reuses it (a bit per element).
     private readonly ulong[]? _kept;
     private float[]? _unmasked;
 
@@ -87,6 +89,10 @@ internal sealed class TaskVectorPruner : IDisposable
                 if (lo > 0) _low = new MagnitudeRankSelector(lo, n);
                 if (hi < n) _high = new MagnitudeRankSelector(hi, n);
             }
+        }
+        else if (kind == SparsificationKind.Random)
+        {
+            if (s.Rescale) _kept = ArrayPool<ulong>.Shared.Rent((length + 63) / 64);
         }
         else if (kind == SparsificationKind.RankSampling)
         {
@@ -148,7 +154,8 @@ internal sealed class TaskVectorPruner : IDisposable
             // A dropped element becomes +0; one already +0 may count as kept, which leaves it +0 all the same.
             var before = MemoryMarshal.Cast<float, uint>(unmasked);
             var after = MemoryMarshal.Cast<float, uint>(chunk);
-            for (int j = 0; j < chunk.Length; j++)
+            int j = RecordBlocks(before, after, offset);
+            for (; j < chunk.Length; j++)
             {
                 long index = offset + j;
                 ref ulong word = ref _kept[index >> 6];
@@ -174,7 +181,7 @@ internal sealed class TaskVectorPruner : IDisposable
         if (_kept is not null)
         {
             var bits = MemoryMarshal.Cast<float, uint>(chunk);
-            for (int j = 0; j < bits.Length; j++)
+            for (int j = ApplyBlocks(bits, offset); j < bits.Length; j++)
             {
                 long index = offset + j;
                 bits[j] &= (uint)-(long)((_kept[index >> 6] >> (int)(index & 63)) & 1);
@@ -182,6 +189,38 @@ internal sealed class TaskVectorPruner : IDisposable
         }
         else Mask(chunk, offset);
         if (Scale != 1) System.Numerics.Tensors.TensorPrimitives.Multiply(chunk, Scale, chunk);
+    }
+
+    /// <summary>
+    /// Records blocks of 8 as one byte of mask bits each (the bitset's words are little-endian, so byte i holds
+    /// elements 8i..8i+7) when the chunk starts on a byte; returns the elements done.
+    /// </summary>
+    private int RecordBlocks(ReadOnlySpan<uint> before, ReadOnlySpan<uint> after, long offset)
+    {
+        if (!Vector256.IsHardwareAccelerated || !BitConverter.IsLittleEndian || (offset & 7) != 0) return 0;
+        var bytes = MemoryMarshal.AsBytes(_kept.AsSpan());
+        ref uint b0 = ref MemoryMarshal.GetReference(before);
+        ref uint a0 = ref MemoryMarshal.GetReference(after);
+        int j = 0;
+        for (; j + 8 <= before.Length; j += 8)
+            bytes[(int)((offset + j) >> 3)] = (byte)Vector256.Equals(Vector256.LoadUnsafe(ref b0, (nuint)j), Vector256.LoadUnsafe(ref a0, (nuint)j)).ExtractMostSignificantBits();
+        return j;
+    }
+
+    /// <summary>Zeroes the dropped elements of blocks of 8 from their byte of mask bits (see <see cref="RecordBlocks"/>); returns the elements done.</summary>
+    private int ApplyBlocks(Span<uint> bits, long offset)
+    {
+        if (!Vector256.IsHardwareAccelerated || !BitConverter.IsLittleEndian || (offset & 7) != 0) return 0;
+        var bytes = MemoryMarshal.AsBytes(_kept.AsSpan());
+        var lanes = Vector256.Create(1u, 2, 4, 8, 16, 32, 64, 128);
+        ref uint x0 = ref MemoryMarshal.GetReference(bits);
+        int j = 0;
+        for (; j + 8 <= bits.Length; j += 8)
+        {
+            var keep = Vector256.Equals(Vector256.Create((uint)bytes[(int)((offset + j) >> 3)]) & lanes, lanes);
+            (Vector256.LoadUnsafe(ref x0, (nuint)j) & keep).StoreUnsafe(ref x0, (nuint)j);
+        }
+        return j;
     }
 
     private void Mask(Span<float> chunk, long offset)
