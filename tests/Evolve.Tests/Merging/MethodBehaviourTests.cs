@@ -102,6 +102,27 @@ public sealed class MethodBehaviourTests
         Assert.All(kept.Where(v => v != 0), v => Assert.True(Math.Abs(v) >= threshold));
     }
 
+    [Theory]
+    [InlineData(0, 1000)]
+    [InlineData(400, 4000)]
+    [InlineData(1234, 1235)]
+    [InlineData(2500, 2500)]
+    [InlineData(3001, 5003)]
+    public void RankRangeOnHeavilyTiedMagnitudesMatchesAStableArgsort(int lo, int hi)
+    {
+        // Five magnitudes only (as in a quantized task vector), so both thresholds fall among thousands of equal
+        // elements and many SIMD blocks hold some of them.
+        const int n = 5003;
+        var x = Enumerable.Range(0, n).Select(i => (i * 7919 % 5 + 1) * 0.125f * (i % 3 == 0 ? -1 : 1)).ToArray();
+        var rankOf = new int[n];
+        var order = Enumerable.Range(0, n).OrderBy(i => Math.Abs(x[i])).ThenBy(i => i).ToArray();
+        for (int r = 0; r < n; r++) rankOf[order[r]] = r;
+        var expected = x.Select((v, i) => rankOf[i] >= lo && rankOf[i] < hi ? v : 0f).ToArray();
+        var kept = (float[])x.Clone();
+        RankSelection.KeepRankRange(kept, lo, hi);
+        Assert.Equal(expected, kept);
+    }
+
     [Fact]
     public void MagnitudePruningBreaksTiesByIndexDeterministically()
     {

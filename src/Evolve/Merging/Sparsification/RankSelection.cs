@@ -180,16 +180,59 @@ internal sealed class MagnitudeRankSelector : IDisposable
     private void SelectFromKept()
     {
         var kept = _kept!.AsSpan(0, _keptCount);
-        var high = _histogram.AsSpan(0, HighBins);
-        high.Clear();
-        foreach (var m in kept) high[(int)(m >> 16)]++;
-        _below = (int)_belowWindow;
-        _prefix = (uint)FindBin(high, _rank, ref _below);
-        var low = _histogram.AsSpan(0, LowBins);
-        low.Clear();
-        foreach (var m in kept)
-            if (m >> 16 == _prefix) low[(int)(m & 0xFFFF)]++;
-        Finish(low, _below);
+        // Kept magnitudes of a quantized task vector repeat a lot: counting into 4 interleaved copies of the
+        // histogram keeps equal neighbours from serializing on one counter; the copies are summed afterwards.
+        const int stride = LowBins + 1;
+        var copies = ArrayPool<int>.Shared.Rent(4 * stride);
+        try
+        {
+            // The window spans few high bins: count them relative to its first.
+            uint first = _windowLo >> 16;
+            int span = (int)((_windowHi >> 16) - first) + 1;
+            var c = copies.AsSpan(0, 4 * span);
+            c.Clear();
+            int i = 0;
+            for (; i + 4 <= kept.Length; i += 4)
+            {
+                c[(int)((kept[i] >> 16) - first)]++;
+                c[span + (int)((kept[i + 1] >> 16) - first)]++;
+                c[2 * span + (int)((kept[i + 2] >> 16) - first)]++;
+                c[3 * span + (int)((kept[i + 3] >> 16) - first)]++;
+            }
+            for (; i < kept.Length; i++) c[(int)((kept[i] >> 16) - first)]++;
+            var high = _histogram.AsSpan(0, HighBins);
+            high.Clear();
+            for (int bin = 0; bin < span; bin++) high[(int)first + bin] = c[bin] + c[span + bin] + c[2 * span + bin] + c[3 * span + bin];
+            _below = (int)_belowWindow;
+            _prefix = (uint)FindBin(high, _rank, ref _below);
+
+            // Low bits of the magnitudes in the rank's high bin; the others count in an extra bin (no branch).
+            c = copies.AsSpan(0, 4 * stride);
+            c.Clear();
+            for (i = 0; i + 4 <= kept.Length; i += 4)
+            {
+                c[LowKey(kept[i])]++;
+                c[stride + LowKey(kept[i + 1])]++;
+                c[2 * stride + LowKey(kept[i + 2])]++;
+                c[3 * stride + LowKey(kept[i + 3])]++;
+            }
+            for (; i < kept.Length; i++) c[LowKey(kept[i])]++;
+            var low = _histogram.AsSpan(0, LowBins);
+            for (int bin = 0; bin < LowBins; bin++) low[bin] = c[bin] + c[stride + bin] + c[2 * stride + bin] + c[3 * stride + bin];
+            Finish(low, _below);
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(copies);
+        }
+    }
+
+    /// <summary>The low 16 bits of a magnitude in the rank's high bin, else <see cref="LowBins"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private int LowKey(uint m)
+    {
+        uint other = ((m >> 16) ^ _prefix) == 0 ? 0u : 1u;
+        return (int)((m & 0xFFFF) & (other - 1) | (other << 16));
     }
 
     private void GuessWindow(ReadOnlySpan<uint> bits)
@@ -392,46 +435,36 @@ internal struct RankRangeKeeper
         Vector256<int> equalLo = Vector256.Create((int)_equalLoBits), equalHi = Vector256.Create((int)_equalHiBits);
         int quotaLo = _rankLo - _lessLo, quotaHi = _rankHi - _lessHi;
         bool hasHi = _equalHiBits != Never;
+        int seenLo = _seenLo, seenHi = _seenHi;
         int i = 0;
         for (; i + 8 <= bits.Length; i += 8)
         {
             var v = Vector256.LoadUnsafe(ref b0, (nuint)i).AsInt32();
             var m = v & abs;
             var keep = ~(Vector256.LessThan(m, lo) | Vector256.GreaterThan(m, hi));
-            // Below its quota the low threshold's equal elements rank below lo (dropped); from it on they are kept.
-            if (_seenLo < quotaLo)
+            // Below its quota the low threshold's equal elements rank below lo (dropped), from it on they are kept;
+            // the high threshold's are kept up to its quota, dropped after it. Equal elements are counted (mask
+            // popcount, no branch on whether the block holds any) only while a quota is open; a block that
+            // crosses one goes through the scalar rule.
+            bool openLo = seenLo < quotaLo, openHi = hasHi && seenHi < quotaHi;
+            var atLo = openLo ? Vector256.Equals(m, equalLo) : Vector256<int>.Zero;
+            var atHi = hasHi ? Vector256.Equals(m, equalHi) : Vector256<int>.Zero;
+            int countLo = openLo ? BitOperations.PopCount(atLo.ExtractMostSignificantBits()) : 0;
+            int countHi = openHi ? BitOperations.PopCount(atHi.ExtractMostSignificantBits()) : 0;
+            if ((openLo && seenLo + countLo > quotaLo) || (openHi && seenHi + countHi > quotaHi))
             {
-                var atLo = Vector256.Equals(m, equalLo);
-                int countLo = BitOperations.PopCount(atLo.ExtractMostSignificantBits());
-                if (countLo > 0)
-                {
-                    if (_seenLo + countLo > quotaLo)
-                    {
-                        ApplyScalar(bits.Slice(i, 8));
-                        continue;
-                    }
-                    keep = Vector256.AndNot(keep, atLo);
-                    _seenLo += countLo;
-                }
+                (_seenLo, _seenHi) = (seenLo, seenHi);
+                ApplyScalar(bits.Slice(i, 8));
+                (seenLo, seenHi) = (_seenLo, _seenHi);
+                continue;
             }
-            // The high threshold's equal elements are kept up to its quota, dropped after it.
-            if (hasHi)
-            {
-                var atHi = Vector256.Equals(m, equalHi);
-                int countHi = BitOperations.PopCount(atHi.ExtractMostSignificantBits());
-                if (countHi > 0)
-                {
-                    if (_seenHi < quotaHi && _seenHi + countHi > quotaHi)
-                    {
-                        ApplyScalar(bits.Slice(i, 8));
-                        continue;
-                    }
-                    if (_seenHi >= quotaHi) keep = Vector256.AndNot(keep, atHi);
-                    _seenHi += countHi;
-                }
-            }
+            keep = Vector256.AndNot(keep, atLo);
+            if (!openHi) keep = Vector256.AndNot(keep, atHi);
+            seenLo += countLo;
+            seenHi += countHi;
             (v & keep).AsUInt32().StoreUnsafe(ref b0, (nuint)i);
         }
+        (_seenLo, _seenHi) = (seenLo, seenHi);
         return i;
     }
 
