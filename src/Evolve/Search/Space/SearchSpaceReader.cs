@@ -201,7 +201,6 @@ internal static class SearchSpaceReader
         private List<FixedParameter> Fixed(YamlNode node, IReadOnlyList<IMergeMethod> methods, IReadOnlyList<GeneDeclaration> declarations)
         {
             var list = new List<FixedParameter>();
-            Known(Mapping(node, "fixed"), "fixed", null);
             foreach (var (keyNode, value) in Mapping(node, "fixed").Children)
             {
                 var name = Scalar(keyNode, "fixed");
@@ -306,12 +305,12 @@ internal static class SearchSpaceReader
         private static ParameterRange Intersect(IEnumerable<ParameterRange> ranges) =>
             ranges.Aggregate((a, b) => new ParameterRange(Math.Max(a.Min, b.Min), Math.Min(a.Max, b.Max)));
 
-        private void Known(YamlMappingNode map, string at, string[]? keys)
+        private void Known(YamlMappingNode map, string at, string[] keys)
         {
             foreach (var (key, _) in map.Children)
             {
                 var name = Scalar(key, at);
-                if (keys is not null && !keys.Contains(name))
+                if (!keys.Contains(name))
                     throw Error(key, $"unknown key '{(at.Length == 0 ? name : $"{at}.{name}")}'", $"Known keys{(at.Length == 0 ? "" : $" under {at}")}: {string.Join(", ", keys)}");
             }
         }
