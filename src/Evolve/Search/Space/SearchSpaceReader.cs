@@ -32,7 +32,12 @@ internal static class SearchSpaceReader
         }
         catch (YamlException e)
         {
-            throw new SearchSpaceException($"{file}:{e.Start.Line}", $"not valid YAML ({e.Message})", null, e);
+            throw new SearchSpaceException($"{file}:{e.Start.Line}", $"not valid YAML ({e.Message})", "Fix the YAML syntax at that line", e);
+        }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner fails this way, without a position, on some unclosed flow collections ("[3" at the end of a line).
+            throw new SearchSpaceException(file, "not valid YAML (the parser stopped: an unclosed [ or { ?)", "Check that every [ and { is closed on its line", e);
         }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
             throw new SearchSpaceException(file, "a search space must be a YAML mapping", "Start from search-spaces/zoo.yaml");
@@ -191,7 +196,8 @@ internal static class SearchSpaceReader
             var defs = methods.SelectMany(m => m.Parameters.Where(p => p.Name == name)).ToList();
             if (defs.Count == 0)
                 throw Error(node, $"{at}: none of the methods ({string.Join(", ", methods.Select(m => m.Name))}) has a parameter '{name}'",
-                    $"Their parameters: {string.Join(", ", methods.SelectMany(m => m.Parameters.Select(p => p.Name)).Distinct())}");
+                    (name is "drop_rate" or "drop" ? "DARE's drop rate is 1 - density, as in mergekit: evolve density. " : "")
+                    + $"Their parameters: {string.Join(", ", methods.SelectMany(m => m.Parameters.Select(p => p.Name)).Distinct())}");
             if (defs.Any(d => d.Scope != defs[0].Scope || d.Kind != defs[0].Kind))
                 throw Error(node, $"{at}: the methods declare '{name}' differently (per model in some, global in others)",
                     "Search those methods in separate spaces");

@@ -107,6 +107,33 @@ public sealed class SearchSpaceTests
     }
 
     [Fact]
+    public void A_drop_rate_gene_is_pointed_to_density()
+    {
+        var path = SpaceFiles.TwoModels(t => t.Replace("methods: [task_arithmetic, ties]", "methods: [dare_ties]"), "  weight: {}\n  drop_rate: {}\n");
+        var e = Fails(path);
+        AssertAt(e, path, "drop_rate:", "none of the methods (dare_ties) has a parameter 'drop_rate'");
+        Assert.StartsWith("DARE's drop rate is 1 - density", e.Remedy);
+    }
+
+    [Fact]
+    public void Invalid_yaml_is_located_at_its_line()
+    {
+        var path = SpaceFiles.TwoModels(t => t.Replace("seed: 3", "seed: 3\n  extra: 4"));
+        var e = Fails(path);
+        Assert.Equal($"{path}:{LineOf(path, "extra: 4")}", e.Location);
+        Assert.StartsWith("not valid YAML", e.Problem);
+    }
+
+    [Fact]
+    public void An_unclosed_flow_list_is_a_space_error_not_a_crash()
+    {
+        var path = SpaceFiles.TwoModels(t => t.Replace("seed: 3", "seed: [3"));
+        var e = Fails(path);
+        Assert.Equal(path, e.Location);
+        Assert.StartsWith("not valid YAML", e.Problem);
+    }
+
+    [Fact]
     public void A_true_false_switch_cannot_be_a_gene()
     {
         var path = SpaceFiles.TwoModels(t => t.Replace("fixed:\n  normalize: false\n", ""), "  weight: {}\n  normalize: {}\n");
