@@ -119,13 +119,18 @@ internal static class Soup
         return ingredients;
     }
 
-    /// <summary>The hall of fame in rank order, then the other scored candidates by search fitness; one per distinct recipe.</summary>
+    /// <summary>
+    /// The hall of fame in rank order, then the other fully scored candidates by search fitness, then those racing
+    /// stopped early (their fitness covers only the items they reached, so they rank after every full one); one per
+    /// distinct recipe. Every ingredient is re-scored on the held-out split, so this order only picks which K.
+    /// </summary>
     internal static IReadOnlyList<CandidateRecord> TopRecipes(RunStore store, int count)
     {
-        var candidates = store.ReadCandidates().Where(c => c.Status == CandidateStatus.Ok && c.Fitness is not null && c.ServedFrom is null).ToArray();
+        var candidates = store.ReadCandidates()
+            .Where(c => c.Status is CandidateStatus.Ok or CandidateStatus.RacedOut && c.Fitness is not null && c.ServedFrom is null).ToArray();
         var byId = candidates.ToDictionary(c => c.Id);
         var hallOfFame = store.ReadHallOfFame().Where(byId.ContainsKey).Select(id => byId[id]);
-        var rest = candidates.OrderByDescending(c => c.Fitness!.Value.Estimate).ThenBy(c => c.Sequence);
+        var rest = candidates.OrderBy(c => c.Status == CandidateStatus.Ok ? 0 : 1).ThenByDescending(c => c.Fitness!.Value.Estimate).ThenBy(c => c.Sequence);
         return hallOfFame.Concat(rest).DistinctBy(c => c.RecipeHash).Take(count).ToArray();
     }
 }

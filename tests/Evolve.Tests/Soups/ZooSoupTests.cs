@@ -63,8 +63,8 @@ public class ZooSoupTests
         $"merge_method: task_arithmetic\nbase_model: {Model("base")}\nparameters:\n  lambda: {lambda}\nmodels:\n"
         + string.Concat(Specialists.Select(s => $"- model: {Model(s)}\n  parameters:\n    weight: 1\n")) + "dtype: float32\n";
 
-    private static CandidateRecord Candidate(long id, string recipe, double fitness) =>
-        new(id, id, [id], recipe, RecipeHash.Of(recipe), CandidateStatus.Ok, null, new Interval(fitness, fitness - 0.1, fitness + 0.1, 40), 40,
+    private static CandidateRecord Candidate(long id, string recipe, double fitness, CandidateStatus status = CandidateStatus.Ok) =>
+        new(id, id, [id], recipe, RecipeHash.Of(recipe), status, null, new Interval(fitness, fitness - 0.1, fitness + 0.1, 40), 40,
             new Dictionary<string, double>(), null);
 
     [ZooFact]
@@ -79,9 +79,11 @@ public class ZooSoupTests
             store.Commit(Candidate(0, TaskArithmetic(0.3), 0.50), []);
             store.Commit(Candidate(1, TaskArithmetic(0.6), 0.70), []);
             store.Commit(Candidate(2, TaskArithmetic(0.9), 0.60), [], hallOfFame: [2]);
+            store.Commit(Candidate(3, TaskArithmetic(0.4), 0.90, CandidateStatus.RacedOut), []);
+            store.Commit(Candidate(4, TaskArithmetic(0.5), 0.95, CandidateStatus.Failed), []);
             using var reopened = RunStore.Open(Path.Combine(run, "run.db"));
-            // The hall of fame first, then by search fitness.
-            Assert.Equal([2L, 1L, 0L], Soup.TopRecipes(reopened, 3).Select(c => c.Id));
+            // The hall of fame first, then by search fitness, then the raced-out candidates; never a failed one.
+            Assert.Equal([2L, 1L, 0L, 3L], Soup.TopRecipes(reopened, 5).Select(c => c.Id));
         }
 
         var result = Soup.Run(new SoupRequest(Zoo.BaseModel, [], Zoo.Onnx, proxy, 5, "float32", Path.Combine(folder, "soup"), RunFolder: run, Top: 2));
