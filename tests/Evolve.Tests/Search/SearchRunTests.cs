@@ -11,7 +11,7 @@ namespace Evolve.Tests.Search;
 /// </summary>
 public class SearchRunTests
 {
-    private const long Budget = 14;
+    private const long Budget = 10;
 
     private static string Space(string root) => ZooSearch.WriteSpace(Path.Combine(root, "space"), RepoPaths.Zoo, RepoPaths.ProxySets);
 
@@ -42,15 +42,15 @@ public class SearchRunTests
         Assert.Equal(Budget, uninterrupted.Outcome.CandidatesTold);
 
         var child = ChildProcess.Start("zoo-search", space, runs, "killed", $"{Budget}");
-        ChildProcess.KillWhen(child, line => line == "told 5");
+        ChildProcess.KillWhen(child, line => line == "told 3");
         var killedFolder = Path.Combine(runs, "killed");
         using (var store = RunStore.Open(Path.Combine(killedFolder, "run.db")))
         {
-            Assert.InRange(store.ReadCandidates().Count, 6, (int)Budget - 1);
+            Assert.InRange(store.ReadCandidates().Count, 4, (int)Budget - 1);
             Assert.Empty(store.ReadHeldOut());
         }
         var resumed = await SearchRun.RunAsync(new SearchRunRequest { Resume = killedFolder, RetryDelay = TimeSpan.FromMilliseconds(1) });
-        Assert.True(resumed.Outcome.Replayed >= 6);
+        Assert.True(resumed.Outcome.Replayed >= 4);
         Assert.Equal(Budget, resumed.Outcome.CandidatesTold);
 
         using var whole = RunStore.Open(Path.Combine(runs, "whole", "run.db"));
