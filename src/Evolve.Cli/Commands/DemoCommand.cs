@@ -1,56 +1,72 @@
 using System.CommandLine;
 using System.Globalization;
-using Evolve.Cli.Output;
 using Evolve.Demo;
-using Evolve.Onnx;
-using Evolve.Proxy;
+using Evolve.Search;
 using Evolve.Search.Evaluation;
-using Evolve.Proxy.Scoring;
-using Evolve.Proxy.Tasks;
 
 namespace Evolve.Cli.Commands;
 
-/// <summary>`evolve demo`: every zoo model on every zoo task (held-out split), as an accuracy table.</summary>
+/// <summary>`evolve demo`: the product end to end on the bundled zoo (<see cref="DemoRun"/>), each step printed as its own command prints it.</summary>
 internal static class DemoCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var root = new Option<string?>("--root") { Description = "The checkout that holds zoo/ and proxy-sets/ (default: found from the program's location)" };
-        var split = new Option<string>("--split") { Description = "Which proxy split to score: heldout or search", DefaultValueFactory = _ => "heldout" };
-        split.AcceptOnlyFromAmong("heldout", "search");
+        var root = new Option<string?>("--root") { Description = "The checkout that holds zoo/, proxy-sets/ and search-spaces/ (default: found from the program's location)" };
+        var runs = new Option<string>("--runs") { Description = "Folder that holds run folders", DefaultValueFactory = _ => "runs" };
+        var runId = new Option<string?>("--run-id") { Description = "Name of the demo's run folder (default: demo-<UTC time>)" };
+        var budget = new Option<long>("--budget") { Description = "Candidates of the search", DefaultValueFactory = _ => DemoRequest.DefaultBudget };
         var session = new OrtOptions();
-        var command = new Command("demo", "Run the main job on the bundled zoo of tiny real models.");
-        command.Options.Add(root);
-        command.Options.Add(split);
+        var command = new Command("demo", "Run the main job on the bundled zoo: a ratio sweep, a short search, a greedy soup, an export and the HTML report.");
+        foreach (var option in new Option[] { root, runs, runId, budget })
+            command.Options.Add(option);
         session.AddTo(command);
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(budget) is { Implicit: false } && result.GetValue(budget) < 1)
+                result.AddError("--budget must be at least 1");
+        });
         command.SetAction(parse =>
         {
-            var zoo = ZooLayout.Locate(parse.GetValue(root));
-            var proxies = parse.GetValue(split) == "search" ? zoo.SearchProxySets : zoo.HeldOutProxySets;
-            var request = new ModelScoringRequest(zoo.Models, zoo.BaseModel, zoo.Onnx, ProxyDeclaration.ForFiles(proxies), new ScoringOptions(),
-                session.Strategy(parse), session.Settings(parse));
-            var results = ModelScoring.Run(request, new Progress<ScoringProgress>(p => stderr.WriteLine(p.Message)));
-            PrintMatrix(stdout, results, Path.GetFullPath(zoo.ZooFolder), parse.GetValue(split)!);
+            var request = new DemoRequest
+            {
+                Root = parse.GetValue(root),
+                RunsFolder = parse.GetValue(runs)!,
+                RunId = parse.GetValue(runId),
+                Budget = parse.GetValue(budget),
+                Strategy = session.Strategy(parse),
+                Session = session.Settings(parse),
+            };
+            var result = DemoRun.RunAsync(request, Events(stdout, stderr)).GetAwaiter().GetResult();
+            stdout.WriteLine();
+            SweepCommand.Print(stdout, result.Sweep);
+            stdout.WriteLine();
+            SearchCommand.Print(stdout, result.Search);
+            stdout.WriteLine();
+            SoupCommand.Print(stdout, result.Soup);
+            stdout.WriteLine();
+            stdout.WriteLine($"exported the winner (candidate {result.Export.Candidate}) to {result.Export.Folder}: {string.Join(", ", result.Export.Files.Select(Path.GetFileName))}, {Path.GetFileName(result.Export.MergedFolder)}/");
+            stdout.WriteLine($"report: {result.Report}");
             return 0;
         });
         return command;
     }
 
-    private static void PrintMatrix(TextWriter stdout, IReadOnlyList<ModelScores> results, string zooFolder, string split)
+    /// <summary>Steps on stdout, scoring and search progress as plain lines on stderr (a candidate line every tenth).</summary>
+    private static DemoEvents Events(TextWriter stdout, TextWriter stderr) => new()
     {
-        var tasks = results[0].Tasks.Select(t => t.Task).ToArray();
-        stdout.WriteLine($"Exact match on the {split} split, % with 95% Wilson CI (mean answer log-likelihood below):");
-        var rows = new List<string[]>();
-        foreach (var model in results)
+        Step = step => stdout.WriteLine($"== {step}"),
+        Scoring = new Progress<ScoringProgress>(p => { lock (stderr) stderr.WriteLine($"  {p.Message}"); }),
+        Search = new SearchRunEvents
         {
-            var name = Path.GetRelativePath(zooFolder, model.Model);
-            var byTask = model.Tasks.ToDictionary(t => t.Task);
-            rows.Add([name, .. tasks.Select(t => Percent(byTask[t]))]);
-            rows.Add(["", .. tasks.Select(t => byTask[t].LogLikelihood.Estimate.ToString("F3", CultureInfo.InvariantCulture))]);
-        }
-        TextTable.Print(stdout, ["model", .. tasks], rows);
-    }
-
-    private static string Percent(TaskScore score) => string.Create(CultureInfo.InvariantCulture,
-        $"{100 * score.Score.Estimate:F0} [{100 * score.Score.Low:F0}-{100 * score.Score.High:F0}]");
+            Phase = phase => { lock (stderr) stderr.WriteLine($"  {phase}"); },
+            Committed = (record, progress) =>
+            {
+                if ((record.Sequence + 1) % 10 != 0)
+                    return;
+                lock (stderr)
+                    stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"  {record.Sequence + 1} candidates, best fitness {progress.BestFitness:F4}, {progress.Elapsed.TotalSeconds:F0} s"));
+            },
+        },
+    };
 }

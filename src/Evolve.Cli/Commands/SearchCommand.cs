@@ -108,7 +108,7 @@ internal static class SearchCommand
         return result!;
     }
 
-    private static void Print(TextWriter stdout, SearchRunResult result)
+    internal static void Print(TextWriter stdout, SearchRunResult result)
     {
         var o = result.Outcome;
         stdout.WriteLine($"run: {result.RunFolder}");

@@ -13,6 +13,9 @@ internal sealed record ZooLayout(string Root)
 
     public string Onnx => Path.Combine(ZooFolder, "onnx", "base.onnx");
 
+    /// <summary>The search space that ships with the zoo, <c>search-spaces/zoo.yaml</c>.</summary>
+    public string SearchSpace => Path.Combine(Root, "search-spaces", "zoo.yaml");
+
     /// <summary>The base first, then every other model folder in name order.</summary>
     public IReadOnlyList<string> Models =>
         Directory.GetDirectories(ZooFolder)
