@@ -9,7 +9,6 @@ using Evolve.Search.Space;
 using Evolve.Proxy.Scoring;
 using Evolve.Proxy.Statistics;
 using Evolve.Proxy.Tasks;
-using Spectre.Console;
 
 namespace Evolve.Cli.Commands;
 
@@ -67,7 +66,7 @@ internal static class ScoreCommand
                     session.Strategy(parse),
                     session.Settings(parse),
                     parse.GetValue(heldOut));
-            var results = Run(request, stderr);
+            var results = ScoringProgressBar.Run(stderr, "scoring", progress => ModelScoring.Run(request, progress));
             if (parse.GetValue(json))
                 stdout.WriteLine(JsonSerializer.Serialize(results.Select(ToJson), new JsonSerializerOptions { WriteIndented = true }));
             else
@@ -75,31 +74,6 @@ internal static class ScoreCommand
             return 0;
         });
         return command;
-    }
-
-    /// <summary>A progress bar on stderr when it is the terminal, plain lines otherwise.</summary>
-    private static IReadOnlyList<ModelScores> Run(ModelScoringRequest request, TextWriter stderr)
-    {
-        if (!ReferenceEquals(stderr, Console.Error) || Console.IsErrorRedirected)
-            return ModelScoring.Run(request, new Progress<ScoringProgress>(p => stderr.WriteLine(p.Message)));
-        IReadOnlyList<ModelScores>? results = null;
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-        console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
-            .Start(ctx =>
-            {
-                var task = ctx.AddTask("scoring", maxValue: request.Models.Count);
-                results = ModelScoring.Run(request, new SynchronousProgress(p =>
-                {
-                    task.Value = p.ModelsDone;
-                    task.Description = Markup.Escape(p.Message);
-                }));
-            });
-        return results!;
-    }
-
-    private sealed class SynchronousProgress(Action<ScoringProgress> report) : IProgress<ScoringProgress>
-    {
-        public void Report(ScoringProgress value) => report(value);
     }
 
     /// <summary>The space file, once no option names another graph, base or proxy source.</summary>
