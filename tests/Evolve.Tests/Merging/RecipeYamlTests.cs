@@ -176,6 +176,14 @@ public sealed class RecipeYamlTests
     }
 
     [Fact]
+    public void AnUnclosedFlowListIsARecipeErrorNotACrash()
+    {
+        var e = Assert.Throws<RecipeException>(() => RecipeYaml.Parse("models: [3\nmerge_method: linear\n", "recipe.yaml"));
+        Assert.Equal("recipe.yaml", e.Location);
+        Assert.StartsWith("not valid YAML", e.Problem);
+    }
+
+    [Fact]
     public void GradientsInterpolateAsMergekitDoes()
     {
         // [0, .5, .3, .7, 1] over 40 layers (§2.3): layer 1 → 0.0513, layer 10 → 0.4949, layer 19 → 0.3103, layer 39 → 1.

@@ -70,6 +70,15 @@ public class ProxyDeclarationTests
     }
 
     [Fact]
+    public void An_unclosed_flow_list_is_a_task_file_error_not_a_crash()
+    {
+        var path = Write("files: [3\ndefaults: {metric: exact_match}\n");
+        var e = Assert.Throws<TaskSettingsException>(() => ProxyDeclarationReader.Load(path));
+        Assert.Equal(path, e.Location);
+        Assert.StartsWith("not valid YAML", e.Problem);
+    }
+
+    [Fact]
     public void The_seeded_split_is_per_task_deterministic_and_disjoint()
     {
         var items = Enumerable.Range(0, 10).Select(i => new ProxyItem($"a{i}", "a", "p", "x", null, null, 1, "f"))

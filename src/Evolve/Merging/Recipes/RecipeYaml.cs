@@ -1,3 +1,4 @@
+using Evolve.Formats;
 using System.Globalization;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
@@ -26,15 +27,8 @@ internal static class RecipeYaml
     {
         var map = new SourceMap(file);
         var where = file ?? "recipe";
-        YamlStream stream = [];
-        try
-        {
-            stream.Load(new StringReader(yaml));
-        }
-        catch (YamlException e)
-        {
-            throw new RecipeException($"{where}:{e.Start.Line}", $"not valid YAML ({e.Message})", null, e);
-        }
+        var stream = YamlText.Parse(yaml, (line, problem, e) =>
+            new RecipeException(line is null ? where : $"{where}:{line}", $"not valid YAML ({problem})", null, e));
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
             throw new RecipeException(where, "a recipe must be a YAML mapping with at least merge_method");
         var reader = new Reader(map);

@@ -1,3 +1,4 @@
+using Evolve.Formats;
 using System.Globalization;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -29,16 +30,8 @@ public static class ProxyDeclarationReader
     {
         if (!File.Exists(path))
             throw new TaskSettingsException(path, "task file not found");
-        YamlStream stream = [];
-        try
-        {
-            using var reader = new StreamReader(path);
-            stream.Load(reader);
-        }
-        catch (YamlException e)
-        {
-            throw new TaskSettingsException($"{path}:{e.Start.Line}", $"not valid YAML or JSON ({e.Message})", null, e);
-        }
+        var stream = YamlText.Parse(File.ReadAllText(path), (line, problem, e) =>
+            new TaskSettingsException(line is null ? path : $"{path}:{line}", $"not valid YAML or JSON ({problem})", null, e));
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
             throw new TaskSettingsException(path, "expected a mapping with \"files\" and \"tasks\"", "see `evolve score --help` for the task file format");
         var block = root.Children.TryGetValue(new YamlScalarNode("proxy"), out var nested) ? nested : root;

@@ -1,3 +1,4 @@
+using Evolve.Formats;
 using System.Globalization;
 using Evolve.Checkpoints;
 using Evolve.Merging.Methods;
@@ -25,20 +26,9 @@ internal static class SearchSpaceReader
         var file = Path.GetFullPath(path);
         if (!File.Exists(file))
             throw new SearchSpaceException(path, "search space file not found", "Check the path (spaces usually live under search-spaces/)");
-        YamlStream stream = [];
-        try
-        {
-            stream.Load(new StringReader(File.ReadAllText(file)));
-        }
-        catch (YamlException e)
-        {
-            throw new SearchSpaceException($"{file}:{e.Start.Line}", $"not valid YAML ({e.Message})", "Fix the YAML syntax at that line", e);
-        }
-        catch (InvalidOperationException e)
-        {
-            // YamlDotNet's scanner fails this way, without a position, on some unclosed flow collections ("[3" at the end of a line).
-            throw new SearchSpaceException(file, "not valid YAML (the parser stopped: an unclosed [ or { ?)", "Check that every [ and { is closed on its line", e);
-        }
+        var stream = YamlText.Parse(File.ReadAllText(file), (line, problem, e) => line is null
+            ? new SearchSpaceException(file, $"not valid YAML ({problem})", "Check that every [ and { is closed on its line", e)
+            : new SearchSpaceException($"{file}:{line}", $"not valid YAML ({problem})", "Fix the YAML syntax at that line", e));
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
             throw new SearchSpaceException(file, "a search space must be a YAML mapping", "Start from search-spaces/zoo.yaml");
         return new Reader(file).Read(root);
