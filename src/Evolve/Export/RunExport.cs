@@ -67,7 +67,8 @@ internal static class RunExport
                 "let the search evaluate candidates, or resume it with `evolve search --resume`");
         if (rank < 1 || rank > hall.Count)
             throw new ExportException(run.Database, $"rank {rank} asked, the hall of fame holds ranks 1 to {hall.Count}", $"choose --rank between 1 and {hall.Count}");
-        return store.ReadCandidates().First(c => c.Id == hall[rank - 1]);
+        return store.ReadCandidate(hall[rank - 1])
+               ?? throw new RunStoreException(run.Database, $"the hall of fame names candidate {hall[rank - 1]}, which the run does not hold", "the run database is damaged: start a new run");
     }
 
     /// <summary>Every recorded input re-hashed; the first that is missing or changed stops the export.</summary>

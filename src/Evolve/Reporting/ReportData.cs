@@ -42,6 +42,7 @@ internal static partial class ReportData
                 ["failed"] = candidates.Count(c => c.Status == CandidateStatus.Failed),
                 ["served"] = candidates.Count(c => c.ServedFrom is not null),
                 ["itemsPerCandidate"] = fullItems,
+                ["stopped"] = store.ReadSessionStopReasons() is [.., var last] ? last : null,
             },
             ["candidates"] = new JsonArray(candidates.Select(c => (JsonNode)Candidate(c)).ToArray()),
             ["best"] = BestSoFar(candidates),
@@ -119,7 +120,7 @@ internal static partial class ReportData
     {
         if (hall.Count == 0)
             return new JsonObject { ["unavailable"] = "the hall of fame is empty" };
-        var winner = store.ReadCandidates().First(c => c.Id == hall[0]);
+        var winner = RunExport.HallOfFameMember(store, run, 1);
         try
         {
             var recipe = RecipeYaml.Parse(winner.Recipe, $"{run.Database} (candidate {winner.Id})");

@@ -28,6 +28,7 @@ public sealed class ReportTests
 
         // 40 items per candidate; raced out after 12, 20 and 8 items: 28 + 20 + 32 saved.
         Assert.Equal(40, data["run"]!["itemsPerCandidate"]!.GetValue<int>());
+        Assert.Equal("evaluated the budget of 10 candidates", data["run"]!["stopped"]!.GetValue<string>());
         Assert.Equal(80, candidates.Sum(c => c!["itemsSaved"]!.GetValue<int>()));
 
         var heldOut = data["heldOut"]!.AsArray();

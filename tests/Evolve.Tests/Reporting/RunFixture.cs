@@ -54,6 +54,7 @@ internal sealed class RunFixture
             new HeldOutResult(1, 8, new Interval(0.60, 0.50, 0.70, 40), new Interval(0.59, 0.49, 0.69, 40), HeldOutItems(8)),
             new HeldOutResult(2, 7, new Interval(0.58, 0.48, 0.68, 40), null, [], "OrtException: out of memory"),
         ]);
+        store.RecordSession(new DateTimeOffset(2026, 11, 22, 9, 0, 0, TimeSpan.Zero), "evaluated the budget of 10 candidates", 10, 8);
         if (recordInputs)
             RunInputs.Write(folder, RunInputs.Collect(ModelNames.Select(Model), null, [], []));
     }

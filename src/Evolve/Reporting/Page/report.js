@@ -18,6 +18,7 @@
       ['best fitness', winner ? `${fmt(winner.fitness)} [${fmt(winner.low)}, ${fmt(winner.high)}] (#${winner.id})` : 'none yet'],
       ['Evolve', r.toolVersion],
     ];
+    if (r.stopped) facts.push(['stopped', r.stopped]);
     h.innerHTML = '<h1></h1><div class="facts"></div>';
     h.querySelector('h1').textContent = `Evolve run ${r.name}`;
     const box = h.querySelector('.facts');
