@@ -48,6 +48,7 @@ internal static partial class ReportData
             ["best"] = BestSoFar(candidates),
             ["methods"] = Methods(candidates),
             ["hallOfFame"] = new JsonArray(hall.Select(id => (JsonNode)JsonValue.Create(id)).ToArray()),
+            ["incumbent"] = hall.Count == 0 ? null : Incumbent(RunExport.HallOfFameMember(store, run, 1)),
             ["genes"] = Genes(store, run, hall, info.Seed),
             ["heldOut"] = HeldOut(store.ReadHeldOut()),
             ["sweep"] = sweepFile is null ? null : CompanionFiles.Sweep(sweepFile),
@@ -73,6 +74,10 @@ internal static partial class ReportData
             ["failure"] = c.Failure,
         };
     }
+
+    /// <summary>Hall-of-fame rank 1: admitted by a paired test, so not always the highest estimate.</summary>
+    private static JsonObject Incumbent(CandidateRecord c) =>
+        new() { ["id"] = c.Id, ["fitness"] = Number(c.Fitness?.Estimate), ["low"] = Number(c.Fitness?.Low), ["high"] = Number(c.Fitness?.High) };
 
     /// <summary>The hall of fame re-scored on the held-out split, ranked from 1 in the stored rank order.</summary>
     private static JsonArray HeldOut(IReadOnlyList<HeldOutResult> results) =>

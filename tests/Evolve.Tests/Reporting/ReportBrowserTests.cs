@@ -37,7 +37,7 @@ public sealed class ReportBrowserTests
         Assert.Equal(all.Count(c => c.Status == Evolve.Search.Store.CandidateStatus.Ok), fitness["scored"]);
         Assert.Equal(3, fitness["raced out"]);
         Assert.Equal(1, fitness["failed"]);
-        Assert.Equal(all.Length, fitness["best so far"]);
+        Assert.Equal(all.Length, fitness["best estimate so far"]);
         Assert.Equal(all.Length, Points(charts["racing"])["saved by racing"]);
         Assert.Equal(4, Points(charts["methods"])["candidates"]);
         // 3 models × 3 module groups × 4 layers.

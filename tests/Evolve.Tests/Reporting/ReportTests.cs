@@ -26,6 +26,9 @@ public sealed class ReportTests
         var best = data["best"]!.AsArray().Select(b => (b!["seq"]!.GetValue<long>(), b["id"]!.GetValue<long>())).ToArray();
         Assert.Equal([(0L, 0L), (1, 1), (2, 1), (3, 1), (4, 4), (5, 4), (6, 4), (7, 4), (8, 4), (9, 4)], best);
 
+        Assert.Equal(4, data["incumbent"]!["id"]!.GetValue<long>());
+        Assert.Equal(0.62, data["incumbent"]!["fitness"]!.GetValue<double>());
+
         // 40 items per candidate; raced out after 12, 20 and 8 items: 28 + 20 + 32 saved.
         Assert.Equal(40, data["run"]!["itemsPerCandidate"]!.GetValue<int>());
         Assert.Equal("evaluated the budget of 10 candidates", data["run"]!["stopped"]!.GetValue<string>());

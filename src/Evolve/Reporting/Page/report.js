@@ -11,11 +11,11 @@
   function header() {
     const r = data.run;
     const h = document.createElement('header');
-    const winner = data.best.length ? data.best[data.best.length - 1] : null;
+    const winner = data.incumbent;
     const facts = [
       ['optimizer', r.optimizer], ['seed', r.seed], ['candidates', r.candidates], ['scored', r.ok],
       ['raced out', r.racedOut], ['failed', r.failed], ['served from archive', r.served],
-      ['best fitness', winner ? `${fmt(winner.fitness)} [${fmt(winner.low)}, ${fmt(winner.high)}] (#${winner.id})` : 'none yet'],
+      ['incumbent', winner ? `#${winner.id}, fitness ${fmt(winner.fitness)} [${fmt(winner.low)}, ${fmt(winner.high)}]` : 'none yet'],
       ['Evolve', r.toolVersion],
     ];
     if (r.stopped) facts.push(['stopped', r.stopped]);
@@ -102,7 +102,7 @@
 
   function fitness() {
     const s = section('Fitness over candidates',
-      'Each candidate in the order it was told, with its 95% interval; the step line is the best fully scored candidate so far and the band its interval. Raced-out fitnesses cover only the items scored before racing stopped them.', true);
+      'Each candidate in the order it was told, with its 95% interval; the step line is the highest fully scored estimate so far and the band its interval (the incumbent is admitted by a paired test, so it may differ). Raced-out fitnesses cover only the items scored before racing stopped them.', true);
     const ok = data.candidates.filter(c => c.status === 'ok');
     const raced = data.candidates.filter(c => c.status === 'raced-out');
     const failed = data.candidates.filter(c => c.status === 'failed');
@@ -117,7 +117,7 @@
       yAxis: { type: 'value', name: 'fitness', scale: true },
       series: [
         band('best 95% CI', best.map((b, i) => [b.seq, b.low, b.high, i + 1 < best.length ? best[i + 1].seq : b.seq + 1]), 'rgba(44,162,95,0.18)'),
-        { name: 'best so far', type: 'line', step: 'end', symbol: 'none', lineStyle: { width: 2, color: '#2ca25f' }, itemStyle: { color: '#2ca25f' },
+        { name: 'best estimate so far', type: 'line', step: 'end', symbol: 'none', lineStyle: { width: 2, color: '#2ca25f' }, itemStyle: { color: '#2ca25f' },
           data: best.map(b => [b.seq, b.fitness]) },
         errorBars('candidate CI', ok.map(c => [c.seq, c.low, c.high]), 'rgba(51,102,204,0.25)'),
         { name: 'scored', type: 'scatter', symbolSize: 6, itemStyle: { color: '#3366cc' },
