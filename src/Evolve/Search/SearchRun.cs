@@ -108,8 +108,7 @@ internal static class SearchRun
         var decoder = new RecipeDecoder(space);
         var replayed = store.ReadCandidates().Count;
         events.Started?.Invoke(new SearchRunStart(folder, settings.Budget, evaluator.SearchItems, replayed));
-        if (replayed > 0)
-            events.Phase?.Invoke($"replaying {replayed} stored candidates");
+        events.Phase?.Invoke(replayed > 0 ? $"replaying {replayed} stored candidates" : "searching");
         var loop = new SearchLoop(optimizer, evaluator, decoder, store, new SearchLoopSettings
         {
             MaxCandidates = settings.Budget,
@@ -126,7 +125,7 @@ internal static class SearchRun
             },
             Committed = (record, progress) =>
             {
-                if (record.Sequence == replayed)
+                if (replayed > 0 && record.Sequence == replayed)
                     events.Phase?.Invoke("searching");
                 events.Committed?.Invoke(record, progress);
             },
