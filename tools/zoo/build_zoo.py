@@ -2,8 +2,8 @@
 
 Run from the repository root with Debian's python3 (torch 1.13, onnx 1.12):
     OPENBLAS_NUM_THREADS=1 python3 tools/zoo/build_zoo.py all
-Stages (each reuses the checkpoints of earlier stages from tools/zoo/.cache/): proxies, pretrain, finetune,
-export, onnx, reference, merges. `--ft=VARIANT` picks a fine-tuning variant of FT_VARIANTS (default "full", the
+Stages (each reuses the checkpoints of earlier stages from tools/zoo/.cache/): proxies, pretrain (phases 1-3;
+pretrain-phase2 and pretrain-phase3 start from the cached earlier phase), finetune, export, onnx, reference, merges. `--ft=VARIANT` picks a fine-tuning variant of FT_VARIANTS (default "full", the
 zoo's); other variants keep their checkpoints apart (`nines_mlp.pt`, ...) and `quick_merges.py VARIANT` measures them.
 """
 import json
@@ -38,6 +38,12 @@ BASE2_LR = 1e-3
 # The cipher generalizes from single letters so quickly that it gets a smaller share.
 BASE2_HARD_FRACTION = {"nines": 0.05, "enc": 0.005, "spell": 0.05}
 BASE2_EASY = [(skills.gen_nines_easy, 0.05)]
+# Phase 3 continues phase 2 with the digit skills' hard forms at 12 % each, so the base knows every specialist skill
+# partly (~20-60 %): the fine-tunes then only finish a skill the base half knows, their task vectors add up far
+# better, and a tuned merge recovers most of each skill (with the phase 2 base every merge lost the digit skills).
+BASE3_STEPS = 200
+BASE3_LR = 1e-3
+BASE3_HARD_FRACTION = {"nines": 0.12, "enc": 0.005, "spell": 0.12}
 
 # name -> (skill, seed, dtype as saved, fine-tuning steps)
 SPECIALISTS = {
@@ -130,11 +136,21 @@ def stage_pretrain():
     stage_pretrain_phase2()
 
 
-def phase2_mix():
-    hard_total = sum(BASE2_HARD_FRACTION.values())
+def phase_mix(hard_fraction):
+    """The phase 1 mixture scaled down to make room for the one-digit nines and the given hard-form shares."""
+    hard_total = sum(hard_fraction.values())
     easy_total = sum(w for _, w in BASE2_EASY)
     return [(g, w * (1 - hard_total - easy_total)) for g, w in BASE_MIX] + BASE2_EASY + \
-        [(HARD[s], f) for s, f in BASE2_HARD_FRACTION.items()]
+        [(HARD[s], f) for s, f in hard_fraction.items()]
+
+
+def phase2_mix():
+    return phase_mix(BASE2_HARD_FRACTION)
+
+
+def final_mix():
+    """The base's last pretraining mixture (phase 3), also the general half of every fine-tune."""
+    return phase_mix(BASE3_HARD_FRACTION)
 
 
 def stage_pretrain_phase2():
@@ -146,6 +162,19 @@ def stage_pretrain_phase2():
     train(model, [(stream, 1.0)], BASE2_STEPS, BASE2_LR, BASE_SEED + 1, log, warmup=20,
           eval_fn=lambda m: eval_summary(m, items), eval_every=100)
     log(f"pretrain phase 2 done in {time.time() - t:.0f}s")
+    torch.save(model.state_dict(), ckpt("base_phase2"))
+    stage_pretrain_phase3()
+
+
+def stage_pretrain_phase3():
+    model = TinyLlama(len(VOCAB))
+    model.load_state_dict(torch.load(ckpt("base_phase2")))
+    stream = Stream(BASE_SEED + 2, final_mix(), reserved_prompts())
+    items = quick_eval_items()
+    t = time.time()
+    train(model, [(stream, 1.0)], BASE3_STEPS, BASE3_LR, BASE_SEED + 2, log, warmup=20,
+          eval_fn=lambda m: eval_summary(m, items), eval_every=100)
+    log(f"pretrain phase 3 done in {time.time() - t:.0f}s")
     torch.save(model.state_dict(), ckpt("base"))
 
 
@@ -165,7 +194,7 @@ def stage_finetune(names):
         own = Stream(seed, [(HARD[skill], 1.0)], reserved)
         # The general half is the base's own final mixture, rare hard forms of the other skills included: without
         # them every specialist unlearns the other skills and the task vectors destroy each other in a merge.
-        general = Stream(seed + 1000, phase2_mix(), reserved)
+        general = Stream(seed + 1000, final_mix(), reserved)
         t = time.time()
         anchor = {n: base_state[n] for n, p in model.named_parameters() if p.requires_grad} \
             if var["pull"] else None
@@ -203,6 +232,8 @@ def main():
             stage_pretrain()
         elif st == "pretrain-phase2":
             stage_pretrain_phase2()
+        elif st == "pretrain-phase3":
+            stage_pretrain_phase3()
         elif st == "finetune":
             stage_finetune(list(SPECIALISTS))
         elif st.startswith("finetune:"):

@@ -53,7 +53,11 @@ public class ZooBindingTests
 
         Assert.True(MaxDifference(original, baseA) <= 1e-5f, $"weights as inputs vs the graph: {MaxDifference(original, baseA)}");
         Assert.True(MaxDifference(original, baseB) <= 1e-5f, $"session per set vs the graph: {MaxDifference(original, baseB)}");
-        Assert.True(MaxDifference(tunedA, tunedB) <= 1e-5f, $"fine-tune, strategies: {MaxDifference(tunedA, tunedB)}");
+        // The strategies run different float32 kernels (weights folded into the graph or fed as inputs) through four
+        // layers: their rounding differs by some ulps of the largest logit, so the bound scales with it (2e-6 relative,
+        // about 16 ulps; at least 1e-5).
+        var tolerance = Math.Max(1e-5f, 2e-6f * tunedA.Max(MathF.Abs));
+        Assert.True(MaxDifference(tunedA, tunedB) <= tolerance, $"fine-tune, strategies: {MaxDifference(tunedA, tunedB)} > {tolerance}");
         Assert.True(MaxDifference(baseA, tunedA) > 1e-2f, "the fine-tune must move the logits");
     }
 
