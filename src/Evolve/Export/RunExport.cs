@@ -32,31 +32,45 @@ internal static class RunExport
         outputFolder = Path.GetFullPath(outputFolder);
         if (Directory.Exists(outputFolder) && Directory.EnumerateFileSystemEntries(outputFolder).Any())
             throw new ExportException(outputFolder, "the output folder exists and is not empty", "choose a new folder or empty this one");
-        Directory.CreateDirectory(outputFolder);
-        var yamlPath = Path.Combine(outputFolder, ExportFiles.RecipeYaml);
-        var jsonPath = Path.Combine(outputFolder, ExportFiles.RecipeJson);
-        File.WriteAllText(yamlPath, yaml);
-        File.WriteAllText(jsonPath, RecipeJson.Write(recipe));
-        var written = new[] { yamlPath, jsonPath }.Select(f => RunInputs.Fingerprint("export", outputFolder, f) with { Path = Path.GetFileName(f) }).ToArray();
-
-        string? mergedFolder = null;
-        IReadOnlyList<RunInput>? merged = null;
-        if (options.Merge)
+        // Everything goes into a sibling staging folder renamed into place at the end: the output folder either does
+        // not exist or holds a complete export, whatever fails or is interrupted on the way.
+        var staging = Path.Combine(Path.GetDirectoryName(outputFolder)!, $".{Path.GetFileName(outputFolder)}.partial-{Environment.ProcessId}");
+        if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+        Directory.CreateDirectory(staging);
+        try
         {
-            mergedFolder = Path.Combine(outputFolder, ExportFiles.MergedFolder);
-            MergeToFolder.Run(recipe, null, mergedFolder, new MergeToFolderOptions
-            {
-                Seed = info.Seed, Threads = options.Threads, Progress = options.MergeProgress,
-            });
-            merged = Directory.GetFiles(mergedFolder).Order(StringComparer.Ordinal)
-                .Select(f => RunInputs.Fingerprint("merged", mergedFolder, f) with { Path = Path.GetFileName(f) }).ToArray();
-        }
+            File.WriteAllText(Path.Combine(staging, ExportFiles.RecipeYaml), yaml);
+            File.WriteAllText(Path.Combine(staging, ExportFiles.RecipeJson), RecipeJson.Write(recipe));
+            var written = Fingerprints(staging, [ExportFiles.RecipeYaml, ExportFiles.RecipeJson]);
 
-        var manifestPath = Path.Combine(outputFolder, ExportFiles.Manifest);
-        File.WriteAllText(manifestPath, ExportManifest.Write(new ExportManifest.Content(
-            run, info, candidate, options.Rank, written, inputs, recorded is not null, CandidateScores.Read(store, candidate), merged)));
-        return new ExportResult(candidate.Id, options.Rank, outputFolder, [yamlPath, jsonPath, manifestPath], mergedFolder);
+            IReadOnlyList<RunInput>? merged = null;
+            if (options.Merge)
+            {
+                var modelFolder = Path.Combine(staging, ExportFiles.MergedFolder);
+                MergeToFolder.Run(recipe, null, modelFolder, new MergeToFolderOptions
+                {
+                    Seed = info.Seed, Threads = options.Threads, Progress = options.MergeProgress,
+                });
+                merged = Fingerprints(modelFolder, Directory.GetFiles(modelFolder).Select(Path.GetFileName).OfType<string>());
+            }
+
+            File.WriteAllText(Path.Combine(staging, ExportFiles.Manifest), ExportManifest.Write(new ExportManifest.Content(
+                run, info, candidate, options.Rank, written, inputs, recorded is not null, CandidateScores.Read(store, candidate), merged)));
+            if (Directory.Exists(outputFolder)) Directory.Delete(outputFolder);
+            Directory.Move(staging, outputFolder);
+        }
+        finally
+        {
+            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+        }
+        return new ExportResult(candidate.Id, options.Rank, outputFolder,
+            new[] { ExportFiles.RecipeYaml, ExportFiles.RecipeJson, ExportFiles.Manifest }.Select(f => Path.Combine(outputFolder, f)).ToArray(),
+            options.Merge ? Path.Combine(outputFolder, ExportFiles.MergedFolder) : null);
     }
+
+    /// <summary>The files of a folder by name (not path), in name order, so the manifest does not depend on where the export went.</summary>
+    private static RunInput[] Fingerprints(string folder, IEnumerable<string> names) =>
+        names.Order(StringComparer.Ordinal).Select(n => RunInputs.Fingerprint("output", folder, Path.Combine(folder, n)) with { Owner = "", Path = n }).ToArray();
 
     /// <summary>The candidate at a 1-based hall-of-fame rank.</summary>
     public static CandidateRecord HallOfFameMember(RunStore store, RunFolder run, int rank)

@@ -4,9 +4,6 @@ using Evolve.Merging.Recipes;
 
 namespace Evolve.Reporting;
 
-/// <summary>One parameter's resolved values over layers: a row per (model, module group) or per group for a global parameter, a column per layer.</summary>
-internal sealed record GeneMap(string Parameter, IReadOnlyList<string> Rows, int Layers, double?[][] Values);
-
 /// <summary>
 /// The winning recipe's numeric parameters as the merge actually applies them: the recipe is planned against its
 /// models, exactly as <c>evolve merge</c> would, and each layer tensor's resolved values (after gradients, filters

@@ -186,4 +186,19 @@ public sealed class ExportTests
         var e = Assert.Throws<ExportException>(() => RunExport.Run(run.Folder, RepoPaths.NewTempDir("export-schema-out"), new ExportOptions()));
         Assert.Contains("not valid for mergekit: slices[0].sources[0].layer_range: mergekit requires [start, end] with two integers", e.Message);
     }
+
+    [Fact]
+    public void A_merge_that_fails_leaves_no_output_folder_behind()
+    {
+        var zoo = RunFixture.CopyZoo("export-failing-merge");
+        var run = new RunFixture(Path.Combine(zoo, "runs", "r"), zoo, recordInputs: false);
+        var damaged = Path.Combine(zoo, "nines", "model.safetensors");
+        using (var stream = File.Open(damaged, FileMode.Open, FileAccess.ReadWrite))
+            stream.SetLength(100);
+        var parent = RepoPaths.NewTempDir("export-failing-merge-out");
+        var output = Path.Combine(parent, "out");
+        var e = Assert.ThrowsAny<Evolve.Errors.EvolveInputException>(() => RunExport.Run(run.Folder, output, new ExportOptions { Merge = true }));
+        Assert.Contains("model.safetensors", e.Message);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(parent));
+    }
 }
