@@ -102,7 +102,7 @@ internal static class MergeCommand
             foreach (var p in m.Parameters)
             {
                 var scope = p.Scope == ParameterScope.Global ? "global" : "per model";
-                stdout.WriteLine($"    {p.Name,-18} {scope,-9} {p.Kind.ToString().ToLowerInvariant(),-7} default {p.DefaultText,-8} valid {p.Valid,-12} {p.Description}");
+                stdout.WriteLine($"    {p.Name,-18} {scope,-9} {p.Kind.ToString().ToLowerInvariant(),-7} default {p.DefaultText,-8} valid {p.Valid,-12} {p.Description}{(p.Ignored ? " (accepted, no effect)" : "")}");
             }
             stdout.WriteLine();
         }

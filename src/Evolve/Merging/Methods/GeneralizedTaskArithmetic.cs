@@ -31,7 +31,12 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
 
     private static ParameterDef[] Declare(SparsificationKind sparsification, bool normalize, bool rescale, ParameterDef? extra)
     {
-        var density = sparsification == SparsificationKind.Random ? CommonParameters.DensityForDare : CommonParameters.Density();
+        var density = sparsification switch
+        {
+            SparsificationKind.None => CommonParameters.Density() with { Ignored = true },
+            SparsificationKind.Random => CommonParameters.DensityForDare,
+            _ => CommonParameters.Density(),
+        };
         var list = new List<ParameterDef> { CommonParameters.Weight, density };
         if (extra is not null) list.Add(extra);
         list.Add(CommonParameters.Int8Mask);

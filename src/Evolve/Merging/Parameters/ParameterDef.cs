@@ -26,6 +26,12 @@ internal sealed record ParameterDef(
 {
     public bool Required => Default is null;
 
+    /// <summary>
+    /// Accepted for mergekit compatibility but without effect on this method (task_arithmetic's density): a search
+    /// never writes it, so two candidates differing only there are one candidate.
+    /// </summary>
+    public bool Ignored { get; init; }
+
     public string DefaultText => Default is not { } d
         ? "required"
         : Kind == ParameterKind.Boolean ? (d != 0 ? "true" : "false") : d.ToString("G", CultureInfo.InvariantCulture);

@@ -31,7 +31,7 @@ internal sealed class RecipeDecoder(SearchSpace space) : IGenomeDecoder
         var method = MethodOf(genome);
         var topLevel = new List<ParameterEntry>();
         var perModel = space.Models.Select(_ => new List<ParameterEntry>()).ToArray();
-        foreach (var def in method.Parameters)
+        foreach (var def in method.Parameters.Where(d => !d.Ignored))
         {
             foreach (var genes in space.Layout.Parameters.Where(p => p.Declaration.Parameter == def.Name))
             {

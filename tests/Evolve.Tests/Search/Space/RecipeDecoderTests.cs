@@ -30,15 +30,7 @@ public sealed class RecipeDecoderTests
               value: 0.25
             - filter: self_attn
               value: [0.1235, 0.1235, 0.5, 0.5]
-            - value: [1, 1, 0.75, 0.75]
-            density:
-            - filter: lm_head.weight
-              value: 0.5
-            - filter: model.embed_tokens.weight
-              value: 0.5
-            - filter: model.norm.weight
-              value: 0.5
-            - value: 0.7
+            - value: [1, 1, 0.75, 0.75]{Density(method, "0.5", "0.7")}
         - model: {SpaceFiles.Zoo("enc")}
           parameters:
             weight:
@@ -50,16 +42,21 @@ public sealed class RecipeDecoderTests
               value: 0.3
             - filter: self_attn
               value: [0.6, 0.6, 0.9, 0.9]
-            - value: [1.2, 1.2, 1.5, 1.5]
+            - value: [1.2, 1.2, 1.5, 1.5]{Density(method, "0.55", "0.95")}
+
+        """;
+
+    // task_arithmetic accepts density and ignores it (as mergekit does), so its candidates carry no density at all.
+    private static string Density(string method, string nonLayer, string layers) => method == "task_arithmetic" ? "" : $"""
+
             density:
             - filter: lm_head.weight
-              value: 0.55
+              value: {nonLayer}
             - filter: model.embed_tokens.weight
-              value: 0.55
+              value: {nonLayer}
             - filter: model.norm.weight
-              value: 0.55
-            - value: 0.95
-
+              value: {nonLayer}
+            - value: {layers}
         """;
 
     [Fact]
