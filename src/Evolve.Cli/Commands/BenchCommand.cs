@@ -13,6 +13,7 @@ internal static class BenchCommand
         command.Subcommands.Add(BenchOrtCommand.Create(stdout));
         command.Subcommands.Add(BenchTokenizeCommand.Create(stdout));
         command.Subcommands.Add(BenchScoreCommand.Create(stdout));
+        command.Subcommands.Add(BenchSearchCommand.Create(stdout));
         return command;
     }
 }

@@ -1,0 +1,46 @@
+using System.Globalization;
+using Evolve.Cli;
+
+namespace Evolve.Tests.Search.Benchmarks;
+
+public class BenchSearchCommandTests
+{
+    [Fact]
+    public void Rejects_fewer_than_one_candidate()
+    {
+        var error = new StringWriter();
+        Assert.Equal(CliApp.BadInput, CliApp.Run(["bench", "search", "--candidates", "0"], new StringWriter(), error));
+        Assert.Contains("--candidates must be at least 1", error.ToString());
+    }
+
+    [Fact]
+    public void A_missing_space_exits_with_the_input_error_code_naming_the_file()
+    {
+        var path = Path.Combine(RepoPaths.NewTempDir("bench-search-bad"), "none.yaml");
+        var error = new StringWriter();
+        Assert.Equal(CliApp.BadInput, CliApp.Run(["bench", "search", path], new StringWriter(), error));
+        Assert.Contains(path, error.ToString());
+    }
+
+    [Fact]
+    public void Prints_the_split_the_rate_and_the_ratio_from_the_same_candidates_both_ways()
+    {
+        var space = DiskWorkflowTests.WriteSpace(RepoPaths.NewTempDir("bench-search"));
+        var output = new StringWriter();
+        var code = CliApp.Run(["bench", "search", space, "--candidates", "2", "--threads", "1", "--work-dir", RepoPaths.NewTempDir("bench-search-work")],
+            output, new StringWriter());
+        Assert.Equal(CliApp.Ok, code);
+        var text = output.ToString();
+        Assert.Contains("2 candidates (random genomes, seed 3) after one warm-up, 32 search items each, no racing", text);
+        var rate = System.Text.RegularExpressions.Regex.Match(text, @"in memory \(evolve search\): ([\d.]+) s per candidate = (\d+) candidates/hour");
+        Assert.True(rate.Success, text);
+        Assert.Equal(Math.Round(3600 / double.Parse(rate.Groups[1].Value, CultureInfo.InvariantCulture)), double.Parse(rate.Groups[2].Value, CultureInfo.InvariantCulture), 0.02 * 3600 / double.Parse(rate.Groups[1].Value, CultureInfo.InvariantCulture));
+        var split = System.Text.RegularExpressions.Regex.Match(text, @"split: merge ([\d.]+) %, bind ([\d.]+) %, score ([\d.]+) %; merge \+ bind ([\d.]+) %");
+        Assert.True(split.Success, text);
+        var shares = Enumerable.Range(1, 4).Select(g => double.Parse(split.Groups[g].Value, CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(100, shares[0] + shares[1] + shares[2], 0.2);
+        Assert.Equal(shares[0] + shares[1], shares[3], 0.1);
+        Assert.Matches(@"ratio: the disk workflow takes [\d.]+x the in-memory time per candidate", text);
+        Assert.Contains("same per-item scores and fitness both ways: yes (2 candidates x 32 items, bit-identical)", text);
+    }
+}
