@@ -56,7 +56,7 @@ internal static class BenchSearchCommand
                 c.Identical ? "yes" : F($"no (max |diff| {c.MaxItemDifference:G3})"),
             }).ToArray());
         stdout.WriteLine(F($"  in memory (evolve search): {r.MemoryMs / 1000:0.00} s per candidate = {r.CandidatesPerHour:0} candidates/hour (startup {r.StartupMs / 1000:0.00} s, once per run)"));
-        stdout.WriteLine(F($"    split: merge {100 * r.MergeShare:0.0} %, bind {100 * r.BindShare:0.0} %, score {100 * r.ScoreShare:0.0} %; merge + bind {100 * (r.MergeShare + r.BindShare):0.0} % (target < 10 %)"));
+        stdout.WriteLine(F($"    split of that time: merge {100 * r.MergeShare:0.0} %, bind {100 * r.BindShare:0.0} %, score {100 * r.ScoreShare:0.0} %, other {100 * r.OtherShare:0.0} %; merge + bind {100 * (r.MergeShare + r.BindShare):0.0} % (target < 10 %)"));
         stdout.WriteLine(F($"  disk (mergekit-evolve's default: merge to an HF folder, load, score): {r.DiskMs / 1000:0.00} s per candidate = {r.DiskCandidatesPerHour:0} candidates/hour"));
         stdout.WriteLine(F($"  ratio: the disk workflow takes {r.Ratio:0.00}x the in-memory time per candidate"));
         stdout.WriteLine(r.Identical
