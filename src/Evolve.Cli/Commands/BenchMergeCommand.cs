@@ -29,7 +29,7 @@ internal static class BenchMergeCommand
             var r = MergeBenchmark.Run(parse.GetValue(layers), parse.GetValue(threads), parse.GetValue(repetitions), parse.GetValue(work),
                 new LineProgress(stdout));
             string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
-            stdout.WriteLine(F($"bench merge: {r.Models} BF16 models x {r.ModelBytes / 1e9:0.000} GB ({r.Layers} Llama-7B layers), {r.Threads} thread(s), median of runs"));
+            stdout.WriteLine(F($"bench merge: {r.Models} BF16 models x {r.ModelBytes / 1e9:0.000} GB ({r.Layers} Llama-7B layers), {r.Threads} thread(s), medians; each merge timed right after a baseline run, ratio = median of those pairs"));
             stdout.WriteLine(F($"  bandwidth baseline (SIMD RMW, 3 in 1 out)  {r.BandwidthGBps,7:0.00} GB/s of input"));
             foreach (var m in r.Methods)
                 stdout.WriteLine(F($"  {m.Method,-16} {m.GBps,7:0.00} GB/s  ratio {m.RatioToBandwidth:0.00}  ({m.Seconds:0.00} s)"));
