@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Evolve.Cli.Output;
 using Evolve.Export;
 
 namespace Evolve.Cli.Commands;
@@ -26,10 +27,10 @@ internal static class ExportCommand
         });
         command.SetAction(parse =>
         {
-            var result = RunExport.Run(parse.GetValue(run)!, parse.GetValue(output)!, new ExportOptions
-            {
-                Rank = parse.GetValue(rank), Merge = parse.GetValue(merge), Threads = parse.GetValue(threads),
-            });
+            var options = new ExportOptions { Rank = parse.GetValue(rank), Merge = parse.GetValue(merge), Threads = parse.GetValue(threads) };
+            var result = options.Merge
+                ? MergeProgressBar.Run(stdout, progress => RunExport.Run(parse.GetValue(run)!, parse.GetValue(output)!, options with { MergeProgress = progress }))
+                : RunExport.Run(parse.GetValue(run)!, parse.GetValue(output)!, options);
             stdout.WriteLine($"exported rank {result.Rank} (candidate {result.Candidate}) to {result.Folder}");
             foreach (var file in result.Files) stdout.WriteLine($"  {Path.GetFileName(file)}");
             if (result.MergedFolder is not null) stdout.WriteLine($"  {Path.GetFileName(result.MergedFolder)}/ (merged checkpoint)");

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Evolve.Cli.Output;
 using System.Globalization;
 using Evolve.Checkpoints;
 using Evolve.Merging.Execution;
@@ -6,7 +7,6 @@ using Evolve.Merging.Methods;
 using Evolve.Merging.Output;
 using Evolve.Merging.Parameters;
 using Evolve.Onnx;
-using Spectre.Console;
 
 namespace Evolve.Cli.Commands;
 
@@ -64,26 +64,8 @@ internal static class MergeCommand
         return command;
     }
 
-    private static MergeToFolderResult Run(string recipe, string output, MergeToFolderOptions options, TextWriter stdout)
-    {
-        if (!ReferenceEquals(stdout, Console.Out) || Console.IsOutputRedirected)
-            return MergeToFolder.Run(recipe, output, options);
-        MergeToFolderResult? result = null;
-        AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-            .Start(ctx =>
-            {
-                var task = ctx.AddTask("merging");
-                var progress = new Progress<MergeProgress>(p =>
-                {
-                    task.MaxValue = p.TensorsTotal;
-                    task.Value = p.TensorsDone;
-                    task.Description = string.Create(CultureInfo.InvariantCulture,
-                        $"merging {p.TensorsDone}/{p.TensorsTotal}  {p.TensorsPerSecond:0.0} tensors/s  {p.GigabytesPerSecond:0.00} GB/s");
-                });
-                result = MergeToFolder.Run(recipe, output, options with { Progress = progress });
-            });
-        return result!;
-    }
+    private static MergeToFolderResult Run(string recipe, string output, MergeToFolderOptions options, TextWriter stdout) =>
+        MergeProgressBar.Run(stdout, progress => MergeToFolder.Run(recipe, output, options with { Progress = progress }));
 
     /// <summary>Every method's declaration, straight from the registry: the same records validation and search read.</summary>
     internal static void PrintMethods(TextWriter stdout)
