@@ -11,8 +11,8 @@
 # Baselines: each specialist, the uniform average (linear, equal weights), and the best point of a TIES grid
 # (density x weight, normalize false as in the space) chosen on the SEARCH split. Searches: one run per optimizer and
 # seed with the candidate budget; its winner is the hall of fame's rank 1 (best search fitness). Every held-out
-# number comes from one `evolve score --space SPACE --heldout` call, so winners and baselines are scored alike; the
-# search's own held-out re-score is kept beside it as a cross-check. Nothing here looks at held-out data to choose.
+# number comes from `evolve score --space SPACE --heldout` (a winner's with its run's --seed, which draws DARE masks),
+# so winners and baselines are scored alike; the search's own held-out re-score is kept beside it as a cross-check. Nothing here looks at held-out data to choose.
 # Re-running with the same OUT_DIR skips finished search runs and resumes interrupted ones (`evolve search --resume`).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -91,18 +91,24 @@ score_once ties-grid-search -- "${grid[@]}"
 ties_best="$(jq -r 'max_by(.fitness.estimate) | .model' "$out/ties-grid-search.json")"
 recipe "$out/recipes/uniform.yaml" linear "{weight: 1.0}" ""
 
-# 3. Everything on held-out, in one scoring call.
-rows=(); labels=()
+# 3. Everything on held-out. A winner is scored with its run's seed: the seed draws DARE masks, so a dare_ties recipe
+# is only the run's model under that seed (baselines hold no random masks).
+rows=(); labels=(); parts=()
 for m in "${models[@]}"; do rows+=("$m"); labels+=("specialist $(basename "$m")"); done
 rows+=("$out/recipes/uniform.yaml"); labels+=("uniform average")
 rows+=("$ties_best"); labels+=("TIES grid best ($(basename "$ties_best" .yaml | sed 's/^ties-//'), chosen on search)")
+log "scoring the baselines on the held-out split"
+score_once heldout-baselines --heldout -- "${rows[@]}"
+parts+=("$out/heldout-baselines.json")
 for optimizer in $optimizers; do for seed in $seeds; do
   winner="$out/runs/$optimizer-s$seed/best/rank-1.yaml"
   [ -f "$winner" ] && grep -q '^stopped: evaluated the budget' "$out/$optimizer-s$seed.txt" || continue
   rows+=("$winner"); labels+=("search $optimizer seed $seed")
+  log "scoring the winner of $optimizer-s$seed on the held-out split"
+  score_once "heldout-$optimizer-s$seed" --heldout --seed "$seed" -- "$winner"
+  parts+=("$out/heldout-$optimizer-s$seed.json")
 done; done
-log "scoring ${#rows[@]} models on the held-out split"
-score_once heldout --heldout -- "${rows[@]}"
+jq -s 'add' "${parts[@]}" > "$out/heldout.json"
 
 # 4. One table. A search's winner must beat every fixed baseline (specialists, uniform average, TIES grid best) and,
 # for an optimizer other than random, random search's winner of the same seed. Its margin over the best fixed baseline
