@@ -6,14 +6,33 @@ using Evolve.Proxy.Tasks;
 
 namespace Evolve.Proxy;
 
-/// <summary>One scoring workload: queries and tokens processed, our wall time and the time spent inside ORT's Run.</summary>
-internal sealed record ScoreTiming(string Name, int Queries, long Tokens, double WallSeconds, double OrtSeconds)
+/// <summary>
+/// One scoring workload: queries and tokens processed, and per timed repetition our wall time and the time spent inside
+/// ORT's Run during that same pass.
+/// </summary>
+internal sealed record ScoreTiming(string Name, int Queries, long Tokens, IReadOnlyList<double> Walls, IReadOnlyList<double> Orts)
 {
+    public double WallSeconds => Median(Walls);
+    public double OrtSeconds => Median(Orts);
     public double QueriesPerSecond => Queries / WallSeconds;
     public double TokensPerSecond => Tokens / WallSeconds;
 
-    /// <summary>Our wall time over the raw ORT Run time of the same batches: the scorer's overhead (1 = none).</summary>
-    public double Overhead => WallSeconds / OrtSeconds;
+    /// <summary>
+    /// Our overhead (1 = none): per repetition, wall time over the ORT Run time of that same pass, so load that drifts
+    /// between passes slows both sides of each ratio alike; the median of those ratios.
+    /// </summary>
+    public double Overhead => Median(Ratios);
+    public double OverheadMin => Ratios.Min();
+    public double OverheadMax => Ratios.Max();
+
+    private IEnumerable<double> Ratios => Walls.Zip(Orts, (wall, ort) => wall / ort);
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        var middle = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
 }
 
 internal sealed record ScoreBenchmarkResult(string Model, int Queries, int Batch, int MaxNewTokens, ScoreTiming LogLikelihood, ScoreTiming Recomputation, ScoreTiming? KvCache, bool SameGenerations)
@@ -24,8 +43,8 @@ internal sealed record ScoreBenchmarkResult(string Model, int Queries, int Batch
 
 /// <summary>
 /// `evolve bench score`: the scorer's throughput on one graph with its own weights, each workload timed as a whole
-/// and inside ORT's Run in the same pass (the medians of several repeats, after a warm-up), so the ratio is our
-/// overhead on exactly those batches; and KV-cache generation against recomputation on the same prompts.
+/// and inside ORT's Run in the same pass, after a warm-up pass; each repetition's ratio is our overhead on exactly
+/// those batches under the load of that moment, and the median of the ratios is reported with their range; and KV-cache generation against recomputation on the same prompts.
 /// </summary>
 internal static class ScoreBenchmark
 {
@@ -73,10 +92,8 @@ internal static class ScoreBenchmark
             walls[r] = Stopwatch.GetElapsedTime(started).TotalSeconds;
             orts[r] = (graph.RunTime - ortBefore).TotalSeconds;
         }
-        var order = Enumerable.Range(0, repeats).OrderBy(r => walls[r]).ToArray();
-        var median = order[repeats / 2];
-        var timing = new ScoreTiming(name, scorer.Items.Count, tokens(result), walls[median], orts[median]);
-        progress?.Report(string.Create(CultureInfo.InvariantCulture, $"{name}: {timing.WallSeconds * 1000:0.0} ms, ORT {timing.OrtSeconds * 1000:0.0} ms"));
+        var timing = new ScoreTiming(name, scorer.Items.Count, tokens(result), walls, orts);
+        progress?.Report(string.Create(CultureInfo.InvariantCulture, $"{name}: {timing.WallSeconds * 1000:0.0} ms, ORT {timing.OrtSeconds * 1000:0.0} ms, wall / ORT {timing.Overhead:0.000} ({timing.OverheadMin:0.000}–{timing.OverheadMax:0.000})"));
         return timing;
     }
 
