@@ -106,4 +106,19 @@ public class TaskScoringTests
         var e = Assert.Throws<ProxySetException>(() => new ProxyScorer(new CharCodec(), items, new ScoringOptions(), _ => new TaskSettings { Metric = TaskMetric.MultipleChoice }));
         Assert.StartsWith("t.jsonl:9:", e.Message);
     }
+
+    [Fact]
+    public void Log_likelihood_interval_is_the_bootstrap_of_the_log_likelihoods_whether_or_not_the_scores_equal_them()
+    {
+        double[] lls = [-0.5, -1.25, -2.0, double.NaN, -0.75];
+        var settings = new TaskSettings { Metric = TaskMetric.LogLikelihood };
+        var same = TaskScore.Of("t", settings, lls.Select((v, i) => new ItemScore($"{i}", "t", v, v, null)).ToArray(), 7);
+        Assert.Equal(BootstrapInterval.OfMean(lls, 7), same.LogLikelihood);
+        Assert.Equal(same.Score, same.LogLikelihood);
+        double[] finite = [-0.5, -1.25, -2.0, -0.75];
+        var other = TaskScore.Of("t", settings, finite.Select((v, i) => new ItemScore($"{i}", "t", v, -v, null)).ToArray(), 7);
+        Assert.Equal(-1.125, other.Score.Estimate, 12);
+        Assert.Equal(1.125, other.LogLikelihood.Estimate, 12);
+        Assert.Equal(BootstrapInterval.OfMean(finite.Select(v => -v).ToArray(), 7), other.LogLikelihood);
+    }
 }
