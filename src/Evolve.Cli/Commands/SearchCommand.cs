@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Evolve.Cli.Output;
 using Evolve.Search;
 using Evolve.Search.Store;
@@ -71,6 +72,12 @@ internal static class SearchCommand
                 interrupt.Cancel();
             };
             Console.CancelKeyPress += onCancel;
+            // A service manager or `kill` stops a run with SIGTERM: stop as cleanly as on Ctrl-C.
+            using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+            {
+                context.Cancel = true;
+                interrupt.Cancel();
+            });
             try
             {
                 var result = Run(request, stderr, interrupt.Token);
@@ -113,7 +120,8 @@ internal static class SearchCommand
         var o = result.Outcome;
         stdout.WriteLine($"run: {result.RunFolder}");
         stdout.WriteLine($"stopped: {o.StopReason}");
-        stdout.WriteLine($"candidates: {o.CandidatesTold} told ({o.Evaluated} evaluated this session, {o.Replayed} replayed from the store)");
+        var served = o.CandidatesTold - o.Evaluated - o.Replayed;
+        stdout.WriteLine($"candidates: {o.CandidatesTold} told ({o.Evaluated} evaluated and {served} served from the archive of identical recipes this session, {o.Replayed} replayed from the store)");
         if (o.Incumbent is { } best)
             stdout.WriteLine($"incumbent: candidate {best.Id}, search fitness {F(best.Fitness.Estimate)} [{F(best.Fitness.Low)}, {F(best.Fitness.High)}] -> {Path.Combine(result.RunFolder, "best", "rank-1.yaml")}");
         if (o.Cancelled)

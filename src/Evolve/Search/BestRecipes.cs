@@ -18,13 +18,17 @@ internal static class BestRecipes
     {
         var folder = Folder(runFolder);
         Directory.CreateDirectory(folder);
+        // DARE and DELLA masks are drawn from the run's seed, which a mergekit recipe cannot state: say it, or the
+        // recipe merged again with another seed is another model.
+        var seed = store.ReadRun().Seed;
         for (var i = 0; i < members.Count; i++)
         {
             var record = store.ReadCandidate(members[i].Id)
                 ?? throw new InvalidOperationException($"hall-of-fame candidate {members[i].Id} is not in the run store");
             var f = members[i].Fitness;
             var header = string.Create(CultureInfo.InvariantCulture,
-                $"# rank {i + 1} of the hall of fame: candidate {record.Id}, search fitness {f.Estimate:G6} [{f.Low:G6}, {f.High:G6}] over {f.Count} items\n");
+                $"# rank {i + 1} of the hall of fame: candidate {record.Id}, search fitness {f.Estimate:G6} [{f.Low:G6}, {f.High:G6}] over {f.Count} items\n"
+                + $"# random draws (DARE/DELLA masks) use the run's seed {seed}: evolve merge --random-seed {seed}, evolve score --seed {seed}\n");
             var target = FileOf(runFolder, i + 1);
             var temporary = target + ".tmp";
             File.WriteAllText(temporary, header + record.Recipe);

@@ -66,6 +66,7 @@ public class SearchRunTests
         {
             var text = File.ReadAllText(BestRecipes.FileOf(killedFolder, rank + 1));
             Assert.StartsWith($"# rank {rank + 1} of the hall of fame: candidate {hall[rank]},", text);
+            Assert.Contains("\n# random draws (DARE/DELLA masks) use the run's seed 5: evolve merge --random-seed 5,", text); // seed: 5 in ZooSearch's space
             Assert.EndsWith(killed.ReadCandidate(hall[rank])!.Recipe, text);
         }
         Assert.False(File.Exists(BestRecipes.FileOf(killedFolder, hall.Count + 1)));
