@@ -42,6 +42,10 @@ internal sealed class SearchLoop(IOptimizer optimizer, ICandidateEvaluator evalu
         var stored = store.ReadCandidates();
         foreach (var record in stored)
             Replay(record, run.Seed);
+        // Once for the replayed hall, not per replayed change: a kill between a commit and best/ being rewritten
+        // leaves best/ one change behind, and this brings it up to date.
+        if (stored.Count > 0 && _hallOfFame.Members.Count > 0)
+            settings.HallOfFameChanged?.Invoke(_hallOfFame.Members);
 
         // Evaluations still running when the loop ends (abort, interruption) are cancelled, not left to run on.
         using var evaluations = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
@@ -102,9 +106,7 @@ internal sealed class SearchLoop(IOptimizer optimizer, ICandidateEvaluator evalu
                 $"candidate {record.Id} (told as number {record.Sequence}) is not what {optimizer.Name} with seed {seed} asks when replayed",
                 "resume with the search space, optimizer settings and Evolve version that started the run, or start a new run");
         optimizer.Tell(record.Id, TellValue(record));
-        var hallChanged = Account(record, record.Status == CandidateStatus.Ok && record.ServedFrom is null && _hallOfFame.IsPaired ? store.ReadItemScores(record.Id) : []);
-        if (hallChanged)
-            settings.HallOfFameChanged?.Invoke(_hallOfFame.Members);
+        Account(record, record.Status == CandidateStatus.Ok && record.ServedFrom is null && _hallOfFame.IsPaired ? store.ReadItemScores(record.Id) : []);
     }
 
     private Task<Completion> Start(InFlight candidate, CancellationToken cancellation)

@@ -34,7 +34,7 @@ internal sealed record SearchLoopSettings
     /// <summary>Seeds the paired bootstrap (the run seed), so admissions replay identically.</summary>
     public ulong HallOfFameSeed { get; init; }
 
-    /// <summary>Called when the hall of fame changed (live and while replaying), members incumbent first.</summary>
+    /// <summary>Called when the hall of fame changed, members incumbent first; after a replay, once with the replayed hall.</summary>
     public Action<IReadOnlyList<HallMember>>? HallOfFameChanged { get; init; }
 
     /// <summary>Called after each candidate is committed to the store (live display, tests).</summary>

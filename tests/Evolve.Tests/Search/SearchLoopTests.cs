@@ -199,4 +199,21 @@ public class SearchLoopTests
         Assert.Equal(42, store.ReadCandidates().Count);
         Assert.Equal(42, outcome.CandidatesTold);
     }
+
+    [Fact]
+    public async Task A_replay_reports_its_hall_of_fame_once_not_each_replayed_change()
+    {
+        using var store = SyntheticSearch.CreateStore(NewDb(), "ga", 3);
+        SearchLoop Loop(List<long[]> calls) => new(SyntheticSearch.Optimizer("ga", 3), new CountingEvaluator(), new GenomeListing(SyntheticSearch.Space), store,
+            new SearchLoopSettings { MaxCandidates = 20, HallOfFameChanged = members => calls.Add(members.Select(m => m.Id).ToArray()) });
+        var live = new List<long[]>();
+        await Loop(live).RunAsync();
+        Assert.True(live.Count > 1);
+
+        var replayed = new List<long[]>();
+        var outcome = await Loop(replayed).RunAsync();
+        Assert.Equal(20, outcome.Replayed);
+        Assert.Equal([store.ReadHallOfFame().ToArray()], replayed);
+        Assert.Equal(live[^1], replayed[0]);
+    }
 }
