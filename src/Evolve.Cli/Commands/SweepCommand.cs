@@ -45,11 +45,7 @@ internal static class SweepCommand
                 Session = session.Settings(parse),
             };
             var result = ScoringProgressBar.Run(stderr, "sweep", progress => Sweep.Run(request, progress));
-            if (parse.GetValue(json))
-                stdout.Write(File.ReadAllText(result.JsonPath));
-            else
-                Print(stdout, result);
-            return 0;
+            return JsonOrTable.Print(stdout, parse.GetValue(json), result, result.JsonPath, Print);
         });
         return command;
     }
