@@ -153,29 +153,27 @@ def final_mix():
     return phase_mix(BASE3_HARD_FRACTION)
 
 
-def stage_pretrain_phase2():
+def continue_pretraining(phase, source, target, mix, steps, lr):
+    """One later pretraining phase: load SOURCE, train on MIX with seed BASE_SEED + phase - 1, save TARGET."""
     model = TinyLlama(len(VOCAB))
-    model.load_state_dict(torch.load(ckpt("base_phase1")))
-    stream = Stream(BASE_SEED + 1, phase2_mix(), reserved_prompts())
+    model.load_state_dict(torch.load(ckpt(source)))
+    seed = BASE_SEED + phase - 1
+    stream = Stream(seed, mix, reserved_prompts())
     items = quick_eval_items()
     t = time.time()
-    train(model, [(stream, 1.0)], BASE2_STEPS, BASE2_LR, BASE_SEED + 1, log, warmup=20,
+    train(model, [(stream, 1.0)], steps, lr, seed, log, warmup=20,
           eval_fn=lambda m: eval_summary(m, items), eval_every=100)
-    log(f"pretrain phase 2 done in {time.time() - t:.0f}s")
-    torch.save(model.state_dict(), ckpt("base_phase2"))
+    log(f"pretrain phase {phase} done in {time.time() - t:.0f}s")
+    torch.save(model.state_dict(), ckpt(target))
+
+
+def stage_pretrain_phase2():
+    continue_pretraining(2, "base_phase1", "base_phase2", phase2_mix(), BASE2_STEPS, BASE2_LR)
     stage_pretrain_phase3()
 
 
 def stage_pretrain_phase3():
-    model = TinyLlama(len(VOCAB))
-    model.load_state_dict(torch.load(ckpt("base_phase2")))
-    stream = Stream(BASE_SEED + 2, final_mix(), reserved_prompts())
-    items = quick_eval_items()
-    t = time.time()
-    train(model, [(stream, 1.0)], BASE3_STEPS, BASE3_LR, BASE_SEED + 2, log, warmup=20,
-          eval_fn=lambda m: eval_summary(m, items), eval_every=100)
-    log(f"pretrain phase 3 done in {time.time() - t:.0f}s")
-    torch.save(model.state_dict(), ckpt("base"))
+    continue_pretraining(3, "base_phase2", "base", final_mix(), BASE3_STEPS, BASE3_LR)
 
 
 def stage_finetune(names):
