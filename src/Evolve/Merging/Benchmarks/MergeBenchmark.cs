@@ -10,8 +10,12 @@ using Evolve.Merging.Recipes;
 
 namespace Evolve.Merging.Benchmarks;
 
-/// <summary>Throughput of one method (median seconds) and the median ratio to the baseline run right before each repetition.</summary>
-internal sealed record MethodThroughput(string Method, double Seconds, double GBps, double RatioToBandwidth);
+/// <summary>
+/// Throughput of one method (median seconds), the median ratio to the baseline run right before each repetition, and
+/// the median share of the threads' time spent on the CPU (process CPU time / (wall × threads)): well below 1 means
+/// threads waited, not computed.
+/// </summary>
+internal sealed record MethodThroughput(string Method, double Seconds, double GBps, double RatioToBandwidth, double CpuUtilization);
 
 internal sealed record MergeBenchmarkResult(
     long ModelBytes, int Models, int Layers, int Threads, double BandwidthGBps, IReadOnlyList<MethodThroughput> Methods,
@@ -32,8 +36,11 @@ internal sealed record MergeBenchmarkResult(
 /// </summary>
 internal static class MergeBenchmark
 {
+    /// <summary>The methods measured, in order.</summary>
+    public static readonly IReadOnlyList<string> Methods = ["linear", "task_arithmetic", "ties", "dare_ties"];
+
     public static MergeBenchmarkResult Run(int layers, int threads, int repetitions, string? workFolder, IProgress<string>? progress,
-        int hidden = 4096, int intermediate = 11008)
+        int hidden = 4096, int intermediate = 11008, IReadOnlyCollection<string>? methods = null)
     {
         var root = Path.Combine(workFolder ?? Path.GetTempPath(), $"evolve-bench-merge-{Guid.NewGuid():N}");
         Directory.CreateDirectory(root);
@@ -58,8 +65,8 @@ internal static class MergeBenchmark
                 Bandwidth(folders, threads);
                 double inputBytes = 3.0 * modelBytes;
                 var baselines = new List<double>();
-                var methods = new List<MethodThroughput>();
-                foreach (var (name, yaml) in Recipes(paths))
+                var measured = new List<MethodThroughput>();
+                foreach (var (name, yaml) in Recipes(paths).Where(r => methods is null || methods.Contains(r.Name)))
                 {
                     progress?.Report($"merging with {name}, each repetition right after a baseline run");
                     var plan = MergePlanner.Plan(RecipeYaml.Parse(yaml), models, seed: 1);
@@ -68,22 +75,25 @@ internal static class MergeBenchmark
                     // the pairs' ratios is reported.
                     var seconds = new List<double>();
                     var ratios = new List<double>();
+                    var busy = new List<double>();
                     for (int r = 0; r < Math.Max(1, repetitions); r++)
                     {
                         var baseline = Bandwidth(folders, threads);
+                        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                         var merge = Consume(plan, threads);
+                        busy.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds / (merge * threads));
                         baselines.Add(baseline);
                         seconds.Add(merge);
                         ratios.Add(plan.InputBytes() / merge / (inputBytes / baseline));
                     }
                     var median = Median(seconds);
-                    methods.Add(new MethodThroughput(name, median, plan.InputBytes() / 1e9 / median, Median(ratios)));
+                    measured.Add(new MethodThroughput(name, median, plan.InputBytes() / 1e9 / median, Median(ratios), Median(busy)));
                 }
                 double bandwidthGBps = inputBytes / 1e9 / Median(baselines);
 
                 progress?.Report("full and incremental merges into a weight set");
                 var (full, incremental, stats) = Incremental(models, paths, threads);
-                return new MergeBenchmarkResult(modelBytes, 3, layers, threads, bandwidthGBps, methods, diskSeconds, peakRss, peakAnon, working,
+                return new MergeBenchmarkResult(modelBytes, 3, layers, threads, bandwidthGBps, measured, diskSeconds, peakRss, peakAnon, working,
                     full, incremental, stats.Computed, stats.Reused);
             }
             finally

@@ -72,7 +72,8 @@ internal sealed class MergeExecutor(MergeExecutorOptions? options = null)
 
     /// <summary>
     /// The plan's tensors for a checkpoint writer, computed ahead in parallel in the order the writer asks for them
-    /// (<paramref name="expectedOrder"/>, falling back to computing on demand), each in its output dtype.
+    /// (<paramref name="expectedOrder"/>, falling back to computing on demand), each in its output dtype; at most
+    /// threads + 1 times the largest tensor's output bytes are computed ahead of the writer.
     /// A tensor's bytes stay valid until the next tensor is requested.
     /// </summary>
     public IReadOnlyList<TensorToWrite> Stream(MergePlan plan, IReadOnlyList<string>? expectedOrder = null)
@@ -350,7 +351,8 @@ internal sealed class MergeExecutor(MergeExecutorOptions? options = null)
         private readonly string[] _order;
         private readonly Dictionary<string, int> _position;
         private readonly Task<byte[]>?[] _tasks;
-        private readonly int _window;
+        private readonly long[] _outputBytes;
+        private readonly long _budget;
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private readonly long _totalBytes;
         private readonly SemaphoreSlim _slots;
@@ -365,7 +367,10 @@ internal sealed class MergeExecutor(MergeExecutorOptions? options = null)
             _order = order.Where(_byName.ContainsKey).Concat(plan.Tensors.Select(t => t.Name).Except(order)).ToArray();
             _position = _order.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => p.i, StringComparer.Ordinal);
             _tasks = new Task<byte[]>?[_order.Length];
-            _window = Math.Max(1, executor._options.Threads) + 1;
+            _outputBytes = _order.Select(n => _byName[n].ElementCount * _byName[n].OutputDType.ByteSize()).ToArray();
+            // Ahead of the writer by bytes, not by tensor count: a count lets a few small tensors (norms) fill the window
+            // while one large tensor computes alone; the bound on memory in flight stays that of threads + 1 of the largest.
+            _budget = (Math.Max(1, executor._options.Threads) + 1) * Math.Max(1, _outputBytes.DefaultIfEmpty().Max());
             _slots = new SemaphoreSlim(Math.Max(1, executor._options.Threads));
             _totalBytes = plan.Tensors.Sum(t => InputBytes(plan, t));
         }
@@ -379,7 +384,13 @@ internal sealed class MergeExecutor(MergeExecutorOptions? options = null)
                 _previous = null;
             }
             int at = _position[name];
-            for (; _next < Math.Min(_order.Length, at + _window); _next++) Start(_next);
+            long ahead = 0;
+            for (int i = at; i < Math.Min(_next, _order.Length); i++) ahead += _outputBytes[i];
+            for (; _next < _order.Length && (_next <= at || ahead + _outputBytes[_next] <= _budget); _next++)
+            {
+                if (_next >= at) ahead += _outputBytes[_next];
+                Start(_next);
+            }
             var task = _tasks[at] ?? Start(at);
             var bytes = task.GetAwaiter().GetResult();
             _tasks[at] = null;

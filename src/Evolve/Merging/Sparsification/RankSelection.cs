@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -257,6 +258,9 @@ internal sealed class MagnitudeRankSelector : IDisposable
     /// <summary>Counts the magnitudes below the window (SIMD) and appends those inside it.</summary>
     private void CountWindow(ReadOnlySpan<uint> bits)
     {
+        // Room for the whole chunk is made first, so that the loops below hold no call (a call in a loop makes the
+        // JIT keep its vectors in memory).
+        MakeRoom(bits.Length);
         int start = 0;
         if (Avx512F.IsSupported) start = CountWindowCompressed(bits);
         else if (Avx2.IsSupported) start = CountWindowPacked(bits);
@@ -279,7 +283,7 @@ internal sealed class MagnitudeRankSelector : IDisposable
         var rest = bits[start..];
         foreach (var b in rest)
             if ((b & 0x7FFFFFFF) < _windowLo) _belowWindow++;
-        if (_kept is not null && !rest.IsEmpty) Keep(rest);
+        if (_kept is not null) Keep(rest);
     }
 
     /// <summary>
@@ -294,25 +298,25 @@ internal sealed class MagnitudeRankSelector : IDisposable
         var abs = Vector256.Create(0x7FFFFFFF);
         Vector256<int> lo = Vector256.Create((int)_windowLo), hi = Vector256.Create((int)_windowHi);
         var below = Vector256<int>.Zero;
-        var kept = _kept;
         int count = _keptCount, start = 0;
-        var pack = PackIndices;
-        for (; start + 8 <= bits.Length; start += 8)
+        if (_kept is null)
         {
-            var m = Vector256.LoadUnsafe(ref source, (nuint)start).AsInt32() & abs;
-            var under = Vector256.LessThan(m, lo);
-            below -= under;
-            if (kept is null) continue;
-            if (count > kept.Length - 8)
+            for (; start + 8 <= bits.Length; start += 8)
+                below -= Vector256.LessThan(Vector256.LoadUnsafe(ref source, (nuint)start).AsInt32() & abs, lo);
+        }
+        else
+        {
+            ref uint kept = ref MemoryMarshal.GetArrayDataReference(_kept);
+            var pack = PackIndices;
+            for (; start + 8 <= bits.Length; start += 8)
             {
-                _keptCount = count;
-                Keep(default);
-                kept = _kept;
-                if (kept is null) continue;
+                var m = Vector256.LoadUnsafe(ref source, (nuint)start).AsInt32() & abs;
+                var under = Vector256.LessThan(m, lo);
+                below -= under;
+                uint inside = (~(under | Vector256.GreaterThan(m, hi))).ExtractMostSignificantBits();
+                Avx2.PermuteVar8x32(m, pack[inside]).AsUInt32().StoreUnsafe(ref kept, (nuint)count);
+                count += BitOperations.PopCount(inside);
             }
-            uint inside = (~(under | Vector256.GreaterThan(m, hi))).ExtractMostSignificantBits();
-            Avx2.PermuteVar8x32(m, pack[inside]).AsUInt32().StoreUnsafe(ref kept[0], (nuint)count);
-            count += BitOperations.PopCount(inside);
         }
         _keptCount = count;
         _belowWindow += Vector256.Sum(below);
@@ -329,24 +333,24 @@ internal sealed class MagnitudeRankSelector : IDisposable
         var abs = Vector512.Create(0x7FFFFFFF);
         Vector512<int> lo = Vector512.Create((int)_windowLo), hi = Vector512.Create((int)_windowHi);
         var below = Vector512<int>.Zero;
-        var kept = _kept;
         int count = _keptCount, start = 0;
-        for (; start + 16 <= bits.Length; start += 16)
+        if (_kept is null)
         {
-            var m = Vector512.LoadUnsafe(ref source, (nuint)start).AsInt32() & abs;
-            var under = Vector512.LessThan(m, lo);
-            below -= under;
-            if (kept is null) continue;
-            if (count > kept.Length - 16)
+            for (; start + 16 <= bits.Length; start += 16)
+                below -= Vector512.LessThan(Vector512.LoadUnsafe(ref source, (nuint)start).AsInt32() & abs, lo);
+        }
+        else
+        {
+            ref uint kept = ref MemoryMarshal.GetArrayDataReference(_kept);
+            for (; start + 16 <= bits.Length; start += 16)
             {
-                _keptCount = count;
-                Keep(default);
-                kept = _kept;
-                if (kept is null) continue;
+                var m = Vector512.LoadUnsafe(ref source, (nuint)start).AsInt32() & abs;
+                var under = Vector512.LessThan(m, lo);
+                below -= under;
+                var inside = ~(under | Vector512.GreaterThan(m, hi));
+                Avx512F.Compress(Vector512<int>.Zero, inside, m).AsUInt32().StoreUnsafe(ref kept, (nuint)count);
+                count += BitOperations.PopCount(inside.ExtractMostSignificantBits());
             }
-            var inside = ~(under | Vector512.GreaterThan(m, hi));
-            Avx512F.Compress(Vector512<int>.Zero, inside, m).AsUInt32().StoreUnsafe(ref kept[0], (nuint)count);
-            count += BitOperations.PopCount(inside.ExtractMostSignificantBits());
         }
         _keptCount = count;
         _belowWindow += Vector512.Sum(below);
@@ -362,28 +366,33 @@ internal sealed class MagnitudeRankSelector : IDisposable
     }).ToArray();
 
     /// <summary>
-    /// Appends the block's magnitudes inside the window (a write per element, an advance per hit), first making room
-    /// for at least 16 more (a SIMD block); gives up past the capacity.
+    /// Makes room for <paramref name="elements"/> more kept magnitudes plus a SIMD block's overhang; gives up the
+    /// window (the rank is then found by the histogram passes) once the kept list passes its capacity.
     /// </summary>
+    private void MakeRoom(int elements)
+    {
+        if (_kept is null) return;
+        if (_keptCount > _capacity)
+        {
+            ArrayPool<uint>.Shared.Return(_kept);
+            _kept = null;
+            return;
+        }
+        int needed = _keptCount + elements + 16;
+        if (needed <= _kept.Length) return;
+        var larger = ArrayPool<uint>.Shared.Rent(Math.Max(needed, Math.Min(_capacity, _kept.Length * 2) + 64));
+        _kept.AsSpan(0, _keptCount).CopyTo(larger);
+        ArrayPool<uint>.Shared.Return(_kept);
+        _kept = larger;
+    }
+
+    /// <summary>Appends the magnitudes inside the window (a write per element, an advance per hit); room is made beforehand.</summary>
     private void Keep(ReadOnlySpan<uint> block)
     {
-        if (_keptCount + Math.Max(block.Length, 16) >= _kept!.Length)
-        {
-            if (_kept.Length >= _capacity)
-            {
-                ArrayPool<uint>.Shared.Return(_kept);
-                _kept = null;
-                return;
-            }
-            var larger = ArrayPool<uint>.Shared.Rent(Math.Min(_capacity, _kept.Length * 2) + 64);
-            _kept.AsSpan(0, _keptCount).CopyTo(larger);
-            ArrayPool<uint>.Shared.Return(_kept);
-            _kept = larger;
-        }
         foreach (var b in block)
         {
             var m = b & 0x7FFFFFFF;
-            _kept[_keptCount] = m;
+            _kept![_keptCount] = m;
             _keptCount += m - _windowLo <= _windowHi - _windowLo ? 1 : 0;
         }
     }
@@ -424,10 +433,10 @@ internal sealed class MagnitudeRankSelector : IDisposable
 }
 
 /// <summary>
-/// The keep pass of a rank range, fed the tensor's chunks in index order, branch-free per SIMD block: elements
-/// strictly inside the threshold magnitudes are kept and those outside zeroed; equal elements are counted in index
-/// order (the first lo − lessLo equal to the low threshold rank below lo, equal ones from the (hi − lessHi + 1)-th on
-/// rank at hi or above), and only a block in which that count crosses a quota goes through the scalar rule.
+/// The keep pass of a rank range, fed the tensor's elements in index order (chunks through <see cref="Apply"/>, or
+/// blocks of 8 through <see cref="KeepBlock"/> inside a caller's fused loop): elements strictly inside the threshold
+/// magnitudes are kept and those outside zeroed; equal elements are counted in index order (the first lo − lessLo
+/// equal to the low threshold rank below lo, equal ones from the (hi − lessHi + 1)-th on rank at hi or above).
 /// </summary>
 internal struct RankRangeKeeper
 {
@@ -453,55 +462,86 @@ internal struct RankRangeKeeper
     public void Apply(Span<float> chunk)
     {
         var bits = System.Runtime.InteropServices.MemoryMarshal.Cast<float, uint>(chunk);
-        int i = Vector256.IsHardwareAccelerated ? ApplyBlocks(bits) : 0;
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var thresholds = Thresholds();
+            ref uint b0 = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(bits);
+            for (; i + 8 <= bits.Length && QuotaOpen(thresholds); i += 8)
+                KeepBlock(Vector256.LoadUnsafe(ref b0, (nuint)i), thresholds).StoreUnsafe(ref b0, (nuint)i);
+            if (!QuotaOpen(thresholds)) i = KeepClosed(bits, i, thresholds);
+        }
         ApplyScalar(bits[i..]);
     }
 
+    private readonly bool QuotaOpen(in BlockThresholds t) => _seenLo < t.QuotaLow || (t.HasHigh && _seenHi < t.QuotaHigh);
+
     /// <summary>
-    /// The blocks of 8: a threshold's equal elements are counted (mask bits, popcount) only while its quota is
-    /// still open, and a side without a threshold costs nothing. Returns the elements done.
+    /// The blocks of 8 from <paramref name="from"/> once both quotas are filled: the low threshold's equal elements
+    /// are then kept and the high one's dropped whatever their count, so one compare per threshold decides (the
+    /// counts no longer matter and are not kept up). Returns the elements done.
     /// </summary>
-    private int ApplyBlocks(Span<uint> bits)
+    private static int KeepClosed(Span<uint> bits, int from, in BlockThresholds t)
     {
         ref uint b0 = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(bits);
-        // Magnitudes lie below 2³¹ and Never reads as -1, so signed compares order them and never match Never.
         var abs = Vector256.Create(0x7FFFFFFF);
-        Vector256<int> lo = Vector256.Create((int)_lo), hi = Vector256.Create((int)_hi);
-        Vector256<int> equalLo = Vector256.Create((int)_equalLoBits), equalHi = Vector256.Create((int)_equalHiBits);
-        int quotaLo = _rankLo - _lessLo, quotaHi = _rankHi - _lessHi;
-        bool hasHi = _equalHiBits != Never;
-        int seenLo = _seenLo, seenHi = _seenHi;
-        int i = 0;
+        int i = from;
         for (; i + 8 <= bits.Length; i += 8)
         {
-            var v = Vector256.LoadUnsafe(ref b0, (nuint)i).AsInt32();
-            var m = v & abs;
-            var keep = ~(Vector256.LessThan(m, lo) | Vector256.GreaterThan(m, hi));
-            // Below its quota the low threshold's equal elements rank below lo (dropped), from it on they are kept;
-            // the high threshold's are kept up to its quota, dropped after it. Equal elements are counted (mask
-            // popcount, no branch on whether the block holds any) only while a quota is open; a block that
-            // crosses one goes through the scalar rule.
-            bool openLo = seenLo < quotaLo, openHi = hasHi && seenHi < quotaHi;
-            var atLo = openLo ? Vector256.Equals(m, equalLo) : Vector256<int>.Zero;
-            var atHi = hasHi ? Vector256.Equals(m, equalHi) : Vector256<int>.Zero;
-            int countLo = openLo ? BitOperations.PopCount(atLo.ExtractMostSignificantBits()) : 0;
-            int countHi = openHi ? BitOperations.PopCount(atHi.ExtractMostSignificantBits()) : 0;
-            if ((openLo && seenLo + countLo > quotaLo) || (openHi && seenHi + countHi > quotaHi))
-            {
-                (_seenLo, _seenHi) = (seenLo, seenHi);
-                ApplyScalar(bits.Slice(i, 8));
-                (seenLo, seenHi) = (_seenLo, _seenHi);
-                continue;
-            }
-            keep = Vector256.AndNot(keep, atLo);
-            if (!openHi) keep = Vector256.AndNot(keep, atHi);
-            seenLo += countLo;
-            seenHi += countHi;
-            (v & keep).AsUInt32().StoreUnsafe(ref b0, (nuint)i);
+            var v = Vector256.LoadUnsafe(ref b0, (nuint)i);
+            var m = v.AsInt32() & abs;
+            var keep = Vector256.GreaterThanOrEqual(m, t.Low);
+            if (t.HasHigh) keep &= Vector256.LessThan(m, t.High);
+            (v & keep.AsUInt32()).StoreUnsafe(ref b0, (nuint)i);
         }
-        (_seenLo, _seenHi) = (seenLo, seenHi);
         return i;
     }
+
+    /// <summary>The thresholds broadcast into vectors once, for <see cref="KeepBlock"/>.</summary>
+    public readonly BlockThresholds Thresholds() => new(
+        Vector256.Create((int)_lo), Vector256.Create((int)_hi), Vector256.Create((int)_equalLoBits), Vector256.Create((int)_equalHiBits),
+        _rankLo - _lessLo, _rankHi - _lessHi, _equalHiBits != Never);
+
+    /// <summary>
+    /// The next 8 elements (float bits, index order) with the dropped ones zeroed, branch-free: a threshold's equal
+    /// elements are counted (mask bits, popcount) only while its quota is still open, and a side without a threshold
+    /// costs nothing; only a block in which a count crosses its quota goes through the scalar rule.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public Vector256<uint> KeepBlock(Vector256<uint> block, in BlockThresholds t)
+    {
+        // Magnitudes lie below 2³¹ and Never reads as -1, so signed compares order them and never match Never.
+        var m = block.AsInt32() & Vector256.Create(0x7FFFFFFF);
+        var keep = ~(Vector256.LessThan(m, t.Low) | Vector256.GreaterThan(m, t.High));
+        // Below its quota the low threshold's equal elements rank below lo (dropped), from it on they are kept;
+        // the high threshold's are kept up to its quota, dropped after it.
+        bool openLo = _seenLo < t.QuotaLow, openHi = t.HasHigh && _seenHi < t.QuotaHigh;
+        var atLo = openLo ? Vector256.Equals(m, t.EqualLow) : Vector256<int>.Zero;
+        var atHi = t.HasHigh ? Vector256.Equals(m, t.EqualHigh) : Vector256<int>.Zero;
+        int countLo = openLo ? BitOperations.PopCount(atLo.ExtractMostSignificantBits()) : 0;
+        int countHi = openHi ? BitOperations.PopCount(atHi.ExtractMostSignificantBits()) : 0;
+        if ((openLo && _seenLo + countLo > t.QuotaLow) || (openHi && _seenHi + countHi > t.QuotaHigh))
+            return KeepBlockScalar(block);
+        keep = Vector256.AndNot(keep, atLo);
+        if (!openHi) keep = Vector256.AndNot(keep, atHi);
+        _seenLo += countLo;
+        _seenHi += countHi;
+        return block & keep.AsUInt32();
+    }
+
+    /// <summary>A block in which a quota is crossed, element by element (apart, so that <see cref="KeepBlock"/> inlines).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private Vector256<uint> KeepBlockScalar(Vector256<uint> block)
+    {
+        Span<uint> lanes = stackalloc uint[8];
+        block.CopyTo(lanes);
+        ApplyScalar(lanes);
+        return Vector256.Create<uint>(lanes);
+    }
+
+    /// <summary>A keeper's thresholds as vectors (see <see cref="Thresholds"/>).</summary>
+    public readonly record struct BlockThresholds(Vector256<int> Low, Vector256<int> High, Vector256<int> EqualLow, Vector256<int> EqualHigh,
+        int QuotaLow, int QuotaHigh, bool HasHigh);
 
     private void ApplyScalar(Span<uint> bits)
     {
