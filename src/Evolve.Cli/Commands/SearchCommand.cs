@@ -24,6 +24,10 @@ internal static class SearchCommand
         var budget = new Option<long?>("--budget") { Description = $"Candidates to evaluate (default {SearchRunRequest.DefaultBudget}; on resume, a larger budget extends the run)" };
         var hours = new Option<double?>("--hours") { Description = "Stop asking for candidates after this many hours (this session)" };
         var seed = new Option<ulong?>("--seed") { Description = "Run seed (default: the space's seed)" };
+        var seedRecipe = new Option<string[]>("--seed-recipe")
+        {
+            Description = "A recipe whose point joins the initial population after the space's seeds (e.g. a sweep's sweep-best.yaml); repeatable",
+        };
         var optimizer = new Option<string?>("--optimizer") { Description = "ga (default), cmaes or random" };
         optimizer.AcceptOnlyFromAmong("ga", "cmaes", "random");
         var runId = new Option<string?>("--run-id") { Description = "Name of the run folder under --runs (default: date, time, space, optimizer, seed)" };
@@ -34,7 +38,7 @@ internal static class SearchCommand
 
         var command = new Command("search", "Search merge recipes: evolve a search space's genes, every candidate merged in memory and scored; resumable.");
         command.Arguments.Add(space);
-        foreach (var option in new Option[] { resume, budget, hours, seed, optimizer, runId, runs, inFlight, noRacing })
+        foreach (var option in new Option[] { resume, budget, hours, seed, seedRecipe, optimizer, runId, runs, inFlight, noRacing })
             command.Options.Add(option);
         session.AddTo(command);
         command.Validators.Add(result =>
@@ -43,8 +47,8 @@ internal static class SearchCommand
             var hasResume = result.GetValue(resume) is not null;
             if (hasSpace == hasResume)
                 result.AddError("give a search space to start a run, or --resume RUN_FOLDER to continue one (not both)");
-            else if (hasResume && (result.GetValue(runId) is not null || result.GetValue(noRacing)))
-                result.AddError("--run-id and --no-racing apply to a new run; a resumed run keeps its own");
+            else if (hasResume && (result.GetValue(runId) is not null || result.GetValue(noRacing) || result.GetValue(seedRecipe) is { Length: > 0 }))
+                result.AddError("--run-id, --no-racing and --seed-recipe apply to a new run; a resumed run keeps its own");
         });
         command.SetAction(parse =>
         {
@@ -55,6 +59,7 @@ internal static class SearchCommand
                 Budget = parse.GetValue(budget),
                 Hours = parse.GetValue(hours),
                 Seed = parse.GetValue(seed),
+                SeedRecipes = parse.GetValue(seedRecipe) ?? [],
                 Optimizer = parse.GetValue(optimizer),
                 RunId = parse.GetValue(runId),
                 RunsFolder = parse.GetValue(runs)!,

@@ -46,8 +46,8 @@ internal sealed record DemoResult(string RunFolder, SweepResult Sweep, SearchRun
 
 /// <summary>
 /// The product end to end on the zoo (<c>search-spaces/zoo.yaml</c>), everything in one run folder so the report shows
-/// it all: the proxy-task ratio sweep (task arithmetic, a shared scale on the three task vectors), a short search,
-/// the greedy soup of the fine-tunes, the winner exported with its merged checkpoint, and the HTML report.
+/// it all: the proxy-task ratio sweep (task arithmetic, a shared scale on the three task vectors), a short search
+/// seeded with the sweep's chosen recipe (besides the uniform average and Model Stock's point), the greedy soup of the fine-tunes, the winner exported with its merged checkpoint, and the HTML report.
 /// The sweep runs first because its folder becomes the run folder; the search then adds run.db beside sweep.json.
 /// </summary>
 internal static class DemoRun
@@ -69,10 +69,11 @@ internal static class DemoRun
             Session = request.Session,
         }, events.Scoring);
 
-        events.Step?.Invoke($"2/5 search: {request.Budget} candidates of {Path.GetFileName(zoo.SearchSpace)}");
+        events.Step?.Invoke($"2/5 search: {request.Budget} candidates of {Path.GetFileName(zoo.SearchSpace)}, the sweep's chosen recipe among the seeds");
         var search = await SearchRun.RunAsync(new SearchRunRequest
         {
             Space = zoo.SearchSpace,
+            SeedRecipes = [sweep.BestRecipePath],
             Budget = request.Budget,
             RunId = id,
             RunsFolder = request.RunsFolder,

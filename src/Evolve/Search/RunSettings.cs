@@ -12,7 +12,9 @@ namespace Evolve.Search;
 /// <param name="Hours">Wall-clock limit of each session, null for none.</param>
 /// <param name="InFlight">Candidates evaluated at once.</param>
 /// <param name="Racing">Whether candidates race the incumbent.</param>
-internal sealed record RunSettings(string SpacePath, long Budget, double? Hours, int InFlight, bool Racing, int HallOfFameSize, int MaxConsecutiveFailures)
+/// <param name="SeedRecipes">Seed recipes given besides the space's own, with the text they had; resume checks each is unchanged.</param>
+internal sealed record RunSettings(string SpacePath, long Budget, double? Hours, int InFlight, bool Racing, int HallOfFameSize, int MaxConsecutiveFailures,
+    IReadOnlyList<StoredSeedRecipe>? SeedRecipes = null)
 {
     public string ToJson() => JsonSerializer.Serialize(this);
 
@@ -28,3 +30,6 @@ internal sealed record RunSettings(string SpacePath, long Budget, double? Hours,
         }
     }
 }
+
+/// <summary>A seed recipe of a run: its absolute path and its text when the run started.</summary>
+internal sealed record StoredSeedRecipe(string Path, string Text);

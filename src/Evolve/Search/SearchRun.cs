@@ -24,6 +24,12 @@ internal sealed record SearchRunRequest
     /// <summary>Wall-clock limit of this session in hours.</summary>
     public double? Hours { get; init; }
 
+    /// <summary>
+    /// Recipes (e.g. a sweep's sweep-best.yaml) whose points join the initial population after the space's own seeds.
+    /// A new run's only: they are stored with their text, and a resume checks them unchanged.
+    /// </summary>
+    public IReadOnlyList<string> SeedRecipes { get; init; } = [];
+
     /// <summary>Run seed; default the space's. Fixed for a run: refused on resume.</summary>
     public ulong? Seed { get; init; }
 
@@ -172,7 +178,9 @@ internal static class SearchRun
 
     private static (string Folder, RunStore Store, SearchSpace Space, RunSettings Settings, RunInfo Run) Create(SearchRunRequest request)
     {
-        var space = SearchSpace.Load(request.Space ?? throw new ArgumentException("a new run needs a search space", nameof(request)));
+        var seedRecipes = request.SeedRecipes.Select(Path.GetFullPath).ToArray();
+        var space = SearchSpace.Load(request.Space ?? throw new ArgumentException("a new run needs a search space", nameof(request)))
+            .WithSeedRecipes(seedRecipes);
         var seed = request.Seed ?? space.Seed;
         var optimizer = request.Optimizer ?? "ga";
         if (!OptimizerFactory.Names.Contains(optimizer))
@@ -182,7 +190,8 @@ internal static class SearchRun
         var folder = Path.GetFullPath(Path.Combine(request.RunsFolder, id));
         Directory.CreateDirectory(folder);
         var settings = new RunSettings(Path.GetFullPath(space.File), request.Budget ?? SearchRunRequest.DefaultBudget, request.Hours,
-            request.InFlight ?? 1, request.Racing, request.HallOfFameSize, request.MaxConsecutiveFailures);
+            request.InFlight ?? 1, request.Racing, request.HallOfFameSize, request.MaxConsecutiveFailures,
+            [.. seedRecipes.Select(r => new StoredSeedRecipe(r, File.ReadAllText(r)))]);
         var run = new RunInfo(File.ReadAllText(space.File), seed, optimizer, ToolVersion, DateTimeOffset.UtcNow, settings.ToJson());
         var store = RunStore.Create(Path.Combine(folder, "run.db"), run);
         RunInputs.Write(folder, RunInputs.Of(space));
@@ -208,6 +217,14 @@ internal static class SearchRun
             if (File.ReadAllText(stored.SpacePath) != run.SearchSpace)
                 throw new RunStoreException(stored.SpacePath, "the search space changed since the run started, so its candidates would not replay",
                     "restore the file as it was (run.db holds its text in the run table), or start a new run");
+            foreach (var recipe in stored.SeedRecipes ?? [])
+            {
+                if (!File.Exists(recipe.Path))
+                    throw new RunStoreException(recipe.Path, "the run's seed recipe is gone", "restore it (run.db holds its text in the run's settings) and resume");
+                if (File.ReadAllText(recipe.Path) != recipe.Text)
+                    throw new RunStoreException(recipe.Path, "the seed recipe changed since the run started, so its candidates would not replay",
+                        "restore the file as it was (run.db holds its text in the run's settings), or start a new run");
+            }
             var settings = stored with
             {
                 Budget = request.Budget ?? stored.Budget,
@@ -215,7 +232,8 @@ internal static class SearchRun
                 InFlight = request.InFlight ?? stored.InFlight,
             };
             store.UpdateSettings(settings.ToJson());
-            return (folder, store, SearchSpace.Load(stored.SpacePath), settings, run);
+            var space = SearchSpace.Load(stored.SpacePath).WithSeedRecipes([.. (stored.SeedRecipes ?? []).Select(r => r.Path)]);
+            return (folder, store, space, settings, run);
         }
         catch
         {

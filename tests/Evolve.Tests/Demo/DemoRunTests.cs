@@ -19,6 +19,14 @@ public sealed class DemoRunTests
 
         using var store = RunStore.Open(Path.Combine(result.RunFolder, "run.db"));
         Assert.Equal(4, store.ReadCandidates().Count);
+        // The search's seeds: the uniform average, Model Stock's point, then the sweep's chosen recipe (task
+        // arithmetic, every weight gene at the chosen shared weight, to the genes' 4 decimals).
+        var fromSweep = store.ReadCandidates()[2].Recipe;
+        Assert.Contains("merge_method: task_arithmetic", fromSweep);
+        var weights = System.Text.RegularExpressions.Regex.Matches(fromSweep, @"value: (-?[0-9.]+)")
+            .Select(m => double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Assert.NotEmpty(weights);
+        Assert.All(weights, w => Assert.Equal(result.Sweep.Analysis.Chosen, w, 1e-4));
         var winner = store.ReadHallOfFame()[0];
         Assert.Equal(winner, result.Search.Outcome.Incumbent!.Id);
         Assert.Equal(winner, result.Export.Candidate);

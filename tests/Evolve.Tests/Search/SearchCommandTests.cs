@@ -16,7 +16,8 @@ public class SearchCommandTests
     {
         Assert.Equal((CliApp.BadInput, "evolve: give a search space to start a run, or --resume RUN_FOLDER to continue one (not both)\n"), Run("search"));
         Assert.Equal(CliApp.BadInput, Run("search", "space.yaml", "--resume", "runs/x").Code);
-        Assert.Equal((CliApp.BadInput, "evolve: --run-id and --no-racing apply to a new run; a resumed run keeps its own\n"), Run("search", "--resume", "runs/x", "--run-id", "y"));
+        Assert.Equal((CliApp.BadInput, "evolve: --run-id, --no-racing and --seed-recipe apply to a new run; a resumed run keeps its own\n"), Run("search", "--resume", "runs/x", "--run-id", "y"));
+        Assert.Equal((CliApp.BadInput, "evolve: --run-id, --no-racing and --seed-recipe apply to a new run; a resumed run keeps its own\n"), Run("search", "--resume", "runs/x", "--seed-recipe", "sweep-best.yaml"));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Evolve.Search;
+using Evolve.Search.Space;
 using Evolve.Search.Store;
 using Evolve.Tests.Child;
 
@@ -131,5 +132,66 @@ public class SearchResumeErrorTests
 
         Assert.Equal($"{Path.Combine(folder, "run.db")}: the run was started with seed 5, not 6. resume without --seed, or start a new run",
             (await Assert.ThrowsAsync<RunStoreException>(() => SearchRun.RunAsync(new SearchRunRequest { Resume = folder, Seed = 6 }))).Message);
+    }
+}
+
+/// <summary>Seed recipes given to a run besides its space's <c>seeds:</c> (e.g. a sweep's chosen recipe).</summary>
+public class SearchSeedRecipeTests
+{
+    [Fact]
+    public async Task A_seed_recipe_joins_the_first_candidates_and_a_resume_checks_it_unchanged()
+    {
+        var root = RepoPaths.NewTempDir("seed-recipe");
+        var space = ZooSearch.WriteSpace(Path.Combine(root, "space"), RepoPaths.Zoo, RepoPaths.ProxySets);
+        var recipe = Path.Combine(root, "sweep-best.yaml");
+        string Model(string name) => Path.Combine(RepoPaths.Zoo, name);
+        File.WriteAllText(recipe, $"""
+            merge_method: task_arithmetic
+            base_model: {Model("base")}
+            models:
+              - model: {Model("nines")}
+                parameters: {"{"}weight: 0.35{"}"}
+              - model: {Model("enc")}
+                parameters: {"{"}weight: 0.35{"}"}
+              - model: {Model("spell")}
+                parameters: {"{"}weight: 0.35{"}"}
+            parameters:
+              normalize: false
+            dtype: float32
+
+            """);
+        var ownSeeds = SeedGenomes.Of(SearchSpace.Load(space)).Count;
+        var runs = Path.Combine(root, "runs");
+        await SearchRun.RunAsync(ZooSearch.Request(space, runs, "r", ownSeeds + 1) with { SeedRecipes = [recipe] });
+
+        var folder = Path.Combine(runs, "r");
+        using (var store = RunStore.Open(Path.Combine(folder, "run.db")))
+        {
+            // The space's own seeds come first, then the recipe's point: task arithmetic with every weight gene at 0.35.
+            var seeded = store.ReadCandidates()[ownSeeds].Recipe;
+            Assert.Contains("merge_method: task_arithmetic", seeded);
+            var values = System.Text.RegularExpressions.Regex.Matches(seeded, @"value: ([0-9.]+)").Select(m => m.Groups[1].Value).ToArray();
+            Assert.NotEmpty(values);
+            Assert.All(values, v => Assert.Equal("0.35", v));
+        }
+
+        File.AppendAllText(recipe, "# edited\n");
+        Assert.Equal($"{recipe}: the seed recipe changed since the run started, so its candidates would not replay. restore the file as it was (run.db holds its text in the run's settings), or start a new run",
+            (await Assert.ThrowsAsync<RunStoreException>(() => SearchRun.RunAsync(new SearchRunRequest { Resume = folder }))).Message);
+        File.Delete(recipe);
+        Assert.Equal($"{recipe}: the run's seed recipe is gone. restore it (run.db holds its text in the run's settings) and resume",
+            (await Assert.ThrowsAsync<RunStoreException>(() => SearchRun.RunAsync(new SearchRunRequest { Resume = folder }))).Message);
+    }
+
+    [Fact]
+    public async Task A_missing_seed_recipe_is_refused_before_a_run_folder_is_made()
+    {
+        var root = RepoPaths.NewTempDir("seed-recipe-missing");
+        var space = ZooSearch.WriteSpace(Path.Combine(root, "space"), RepoPaths.Zoo, RepoPaths.ProxySets);
+        var missing = Path.Combine(root, "nope.yaml");
+        var runs = Path.Combine(root, "runs");
+        var e = await Assert.ThrowsAsync<SearchSpaceException>(() => SearchRun.RunAsync(ZooSearch.Request(space, runs, "r", 2) with { SeedRecipes = [missing] }));
+        Assert.Equal($"{missing}: no such seed recipe. give a mergekit recipe file, e.g. the sweep-best.yaml an `evolve sweep` wrote", e.Message);
+        Assert.False(Directory.Exists(Path.Combine(runs, "r")));
     }
 }

@@ -62,6 +62,19 @@ internal sealed class SearchSpace
     /// <summary>Recipe files whose points join the initial population (<see cref="SeedGenomes"/>).</summary>
     public IReadOnlyList<string> SeedRecipes { get; }
 
+    /// <summary>
+    /// This space with more seed recipes after those of its <c>seeds:</c> (absolute paths), e.g. a sweep's chosen
+    /// recipe given on the command line; each must be a file.
+    /// </summary>
+    public SearchSpace WithSeedRecipes(IReadOnlyList<string> recipes)
+    {
+        if (recipes.Count == 0) return this;
+        foreach (var recipe in recipes)
+            if (!System.IO.File.Exists(recipe))
+                throw new SearchSpaceException(recipe, "no such seed recipe", "give a mergekit recipe file, e.g. the sweep-best.yaml an `evolve sweep` wrote");
+        return new SearchSpace(File, BaseModel, Models, Onnx, Proxy, Seed, DType, Methods, Declarations, Fixed, [.. SeedRecipes, .. recipes], Tensors);
+    }
+
     /// <summary>The base's tensors as genes govern them.</summary>
     public TensorLayout Tensors { get; }
 
