@@ -40,8 +40,10 @@ public class BenchSearchCommandTests
         var split = System.Text.RegularExpressions.Regex.Match(text, @"split of that time: merge ([\d.]+) %, bind ([\d.]+) %, score ([\d.]+) %, other ([\d.]+) %; merge \+ bind ([\d.]+) %");
         Assert.True(split.Success, text);
         var shares = Enumerable.Range(1, 5).Select(g => double.Parse(split.Groups[g].Value, CultureInfo.InvariantCulture)).ToArray();
-        Assert.Equal(100, shares[0] + shares[1] + shares[2] + shares[3], 0.25);
-        Assert.Equal(shares[0] + shares[1], shares[4], 0.1);
+        // Each share is printed to 0.1, so each carries up to 0.05 of rounding: four of them 0.2, merge + bind
+        // against its own rounded sum 0.15.
+        Assert.Equal(100, shares[0] + shares[1] + shares[2] + shares[3], 0.2 + 1e-9);
+        Assert.Equal(shares[0] + shares[1], shares[4], 0.15 + 1e-9);
         Assert.Matches(@"ratio: the disk workflow takes [\d.]+x the in-memory time per candidate", text);
         Assert.Contains("same per-item scores and fitness both ways: yes (2 candidates x 32 items, bit-identical)", text);
     }
