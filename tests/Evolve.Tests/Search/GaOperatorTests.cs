@@ -35,6 +35,17 @@ public class GaOperatorTests
     }
 
     [Fact]
+    public void Tournament_of_four_the_default_picks_the_worst_of_three_only_when_all_four_entrants_are_it()
+    {
+        // P(worst) = (1/3)⁴ = 1/81; P(best) = 1 − (2/3)⁴ = 65/81; the middle the rest, 15/81.
+        Assert.Equal(4, Assert.IsType<TournamentSelection>(new GaSettings().Selection).Size);
+        var f = Frequencies(new TournamentSelection(4), Population(0.0, 1.0, 3.0));
+        Near(1 / 81.0, f[0], 0.003);
+        Near(15 / 81.0, f[1], 0.01);
+        Near(65 / 81.0, f[2], 0.01);
+    }
+
+    [Fact]
     public void Roulette_shares_are_fitness_above_the_worst_plus_a_floor_of_the_spread_over_n()
     {
         // Fitness −2, −1, 1: spread 3, floor 1, shares 1, 2, 4 out of 7.

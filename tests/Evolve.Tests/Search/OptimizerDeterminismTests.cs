@@ -12,7 +12,7 @@ public class OptimizerDeterminismTests
         GeneSpec.Categorical("method", 3), GeneSpec.Real("w0", 0, 2), GeneSpec.Real("w1", 0, 2), GeneSpec.Real("density", 0, 1),
     ]);
 
-    public static TheoryData<string> Optimizers => new() { "ga", "cmaes", "random", "ga-roulette-blx-poly", "ga-rank-onepoint", "ga-uniform" };
+    public static TheoryData<string> Optimizers => new() { "ga", "cmaes", "random", "ga-roulette-blx-poly", "ga-rank-onepoint", "ga-uniform", "ga-crowding" };
 
     private static IOptimizer Make(string name, ulong seed) => name switch
     {
@@ -26,6 +26,7 @@ public class OptimizerDeterminismTests
             PopulationSize = 8, Selection = new RankSelection(), Crossover = new OnePointCrossover(), Elites = 3,
         }),
         "ga-uniform" => new GeneticAlgorithm(Space, seed, new GaSettings { PopulationSize = 8, Crossover = new UniformCrossover() }),
+        "ga-crowding" => new GeneticAlgorithm(Space, seed, new GaSettings { PopulationSize = 8, Replacement = new CrowdingReplacement(0.05) }, [[0, 1, 1, 1]]),
         "cmaes" => new CmaEs(Space, seed, new CmaSettings { PopulationSize = 6 }),
         _ => new RandomSearch(Space, seed, [[0, 1, 1, 1]]),
     };
@@ -96,6 +97,7 @@ public class OptimizerDeterminismTests
 
     [Theory]
     [InlineData("ga")]
+    [InlineData("ga-crowding")]
     [InlineData("cmaes")]
     public void Finds_the_right_categorical_choice_and_the_real_optimum(string name)
     {

@@ -33,10 +33,7 @@ internal sealed class GenomeSpace
         for (var i = 0; i < Count; i++)
         {
             var g = Genes[i];
-            var u = Math.Clamp(unit[i], 0.0, 1.0);
-            genome[i] = g.IsCategorical
-                ? Math.Min(g.Cardinality - 1, (int)Math.Floor(u * g.Cardinality))
-                : g.Low + u * (g.High - g.Low);
+            genome[i] = g.IsCategorical ? g.ChoiceAt(unit[i]) : g.Low + Math.Clamp(unit[i], 0.0, 1.0) * (g.High - g.Low);
         }
         return genome;
     }

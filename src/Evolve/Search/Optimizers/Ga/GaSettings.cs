@@ -4,13 +4,16 @@ namespace Evolve.Search.Optimizers.Ga;
 internal sealed record GaSettings
 {
     public int PopulationSize { get; init; } = 20;
-    public ISelection Selection { get; init; } = new TournamentSelection(2);
+    public ISelection Selection { get; init; } = new TournamentSelection(4);
     public ICrossover Crossover { get; init; } = new SbxCrossover();
     public double CrossoverProbability { get; init; } = 0.9;
     public IMutation Mutation { get; init; } = new GaussianMutation();
     public OneFifthSuccessRule MutationRule { get; init; } = new();
 
-    /// <summary>How many of the fittest members are never replaced.</summary>
+    /// <summary>Which member a child replaces once the population is full.</summary>
+    public IReplacement Replacement { get; init; } = new OldestReplacement();
+
+    /// <summary>How many of the fittest members are never replaced (by <see cref="OldestReplacement"/>; replacing the worst keeps the best anyway).</summary>
     public int Elites { get; init; } = 1;
 
     public void Validate()

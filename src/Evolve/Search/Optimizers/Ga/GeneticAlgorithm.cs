@@ -4,8 +4,9 @@ namespace Evolve.Search.Optimizers.Ga;
 
 /// <summary>
 /// A steady-state GA: after an initial population (seed individuals, then uniform draws), each ask breeds one child
-/// from the members told so far, and each tell inserts the child by replacing the oldest non-elite member, so there
-/// is no generation barrier and candidates may finish in any order. A "generation" is one population's worth of
+/// from the members told so far, and each tell inserts the child as the settings' <see cref="IReplacement"/> says
+/// (by default in place of the least fit member, when fitter), so there is no generation barrier and candidates may
+/// finish in any order. A "generation" is one population's worth of
 /// tells. Child i's draws depend only on (seed, i), so the history of asks and tells fixes every genome.
 /// </summary>
 internal sealed class GeneticAlgorithm : IOptimizer
@@ -66,8 +67,8 @@ internal sealed class GeneticAlgorithm : IOptimizer
         var population = _state.Population;
         if (population.Count < _settings.PopulationSize)
             population.Add(child);
-        else
-            population[VictimIndex()] = child;
+        else if (_settings.Replacement.Victim(population, child, Space, _settings.Elites) is var victim and >= 0)
+            population[victim] = child;
     }
 
     public string ExportState() => OptimizerStateJson.Write(_state);
@@ -100,22 +101,6 @@ internal sealed class GeneticAlgorithm : IOptimizer
             : (double[])a.Unit.Clone();
         _settings.Mutation.Mutate(child, Space, _state.MutationStrength, draws);
         return new PendingChild(child, Math.Max(a.Fitness, b.Fitness));
-    }
-
-    /// <summary>The oldest member outside the elite (ties in fitness broken by the earlier id).</summary>
-    private int VictimIndex()
-    {
-        var population = _state.Population;
-        var elite = Enumerable.Range(0, population.Count)
-            .OrderByDescending(i => population[i].Fitness)
-            .ThenBy(i => population[i].Id)
-            .Take(_settings.Elites)
-            .ToHashSet();
-        var victim = -1;
-        for (var i = 0; i < population.Count; i++)
-            if (!elite.Contains(i) && (victim < 0 || population[i].Born < population[victim].Born))
-                victim = i;
-        return victim;
     }
 
     internal sealed record PendingChild(double[] Unit, double ParentFitness);
