@@ -13,7 +13,7 @@ internal sealed record GaSettings
     /// <summary>Which member a child replaces once the population is full.</summary>
     public IReplacement Replacement { get; init; } = new OldestReplacement();
 
-    /// <summary>How many of the fittest members are never replaced (by <see cref="OldestReplacement"/>; replacing the worst keeps the best anyway).</summary>
+    /// <summary>How many of the fittest members are never replaced (under <see cref="OldestReplacement"/>; <see cref="CrowdingReplacement"/> never loses a member to a worse child).</summary>
     public int Elites { get; init; } = 1;
 
     public void Validate()

@@ -5,9 +5,9 @@ namespace Evolve.Search.Optimizers.Ga;
 /// <summary>
 /// A steady-state GA: after an initial population (seed individuals, then uniform draws), each ask breeds one child
 /// from the members told so far, and each tell inserts the child as the settings' <see cref="IReplacement"/> says
-/// (by default in place of the least fit member, when fitter), so there is no generation barrier and candidates may
-/// finish in any order. A "generation" is one population's worth of
-/// tells. Child i's draws depend only on (seed, i), so the history of asks and tells fixes every genome.
+/// (by default in place of the oldest member outside the elite), so there is no generation barrier and candidates
+/// may finish in any order. A "generation" is one population's worth of tells. Child i's draws depend only on
+/// (seed, i), so the history of asks and tells fixes every genome.
 /// </summary>
 internal sealed class GeneticAlgorithm : IOptimizer
 {
