@@ -433,10 +433,11 @@ internal sealed class MagnitudeRankSelector : IDisposable
 }
 
 /// <summary>
-/// The keep pass of a rank range, fed the tensor's elements in index order (chunks through <see cref="Apply"/>, or
-/// blocks of 8 through <see cref="KeepBlock"/> inside a caller's fused loop): elements strictly inside the threshold
-/// magnitudes are kept and those outside zeroed; equal elements are counted in index order (the first lo − lessLo
-/// equal to the low threshold rank below lo, equal ones from the (hi − lessHi + 1)-th on rank at hi or above).
+/// The keep pass of a rank range, fed the tensor's chunks in index order, branch-free per SIMD block: elements
+/// strictly inside the threshold magnitudes are kept and those outside zeroed; equal elements are counted in index
+/// order (the first lo − lessLo equal to the low threshold rank below lo, equal ones from the (hi − lessHi + 1)-th on
+/// rank at hi or above) while a quota is open, and only a block in which that count crosses a quota goes through the
+/// scalar rule; once both quotas are filled, plain compares decide.
 /// </summary>
 internal struct RankRangeKeeper
 {
@@ -498,7 +499,7 @@ internal struct RankRangeKeeper
     }
 
     /// <summary>The thresholds broadcast into vectors once, for <see cref="KeepBlock"/>.</summary>
-    public readonly BlockThresholds Thresholds() => new(
+    private readonly BlockThresholds Thresholds() => new(
         Vector256.Create((int)_lo), Vector256.Create((int)_hi), Vector256.Create((int)_equalLoBits), Vector256.Create((int)_equalHiBits),
         _rankLo - _lessLo, _rankHi - _lessHi, _equalHiBits != Never);
 
@@ -508,7 +509,7 @@ internal struct RankRangeKeeper
     /// costs nothing; only a block in which a count crosses its quota goes through the scalar rule.
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public Vector256<uint> KeepBlock(Vector256<uint> block, in BlockThresholds t)
+    private Vector256<uint> KeepBlock(Vector256<uint> block, in BlockThresholds t)
     {
         // Magnitudes lie below 2³¹ and Never reads as -1, so signed compares order them and never match Never.
         var m = block.AsInt32() & Vector256.Create(0x7FFFFFFF);
@@ -540,7 +541,7 @@ internal struct RankRangeKeeper
     }
 
     /// <summary>A keeper's thresholds as vectors (see <see cref="Thresholds"/>).</summary>
-    public readonly record struct BlockThresholds(Vector256<int> Low, Vector256<int> High, Vector256<int> EqualLow, Vector256<int> EqualHigh,
+    private readonly record struct BlockThresholds(Vector256<int> Low, Vector256<int> High, Vector256<int> EqualLow, Vector256<int> EqualHigh,
         int QuotaLow, int QuotaHigh, bool HasHigh);
 
     private void ApplyScalar(Span<uint> bits)
