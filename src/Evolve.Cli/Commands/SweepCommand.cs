@@ -70,7 +70,7 @@ internal static class SweepCommand
             stdout.WriteLine(line);
         stdout.WriteLine();
         stdout.WriteLine($"wrote {result.JsonPath}");
-        stdout.WriteLine($"chosen recipe {result.BestRecipePath} (list it under seeds: in a search space to start a search from it)");
+        stdout.WriteLine($"chosen recipe {result.BestRecipePath} (start a search from it: evolve search SPACE.yaml --seed-recipe {result.BestRecipePath}, or list it under seeds: in the space)");
     }
 
     private static string Number(double x) => x.ToString("0.####", CultureInfo.InvariantCulture);
