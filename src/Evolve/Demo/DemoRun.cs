@@ -47,7 +47,8 @@ internal sealed record DemoResult(string RunFolder, SweepResult Sweep, SearchRun
 /// <summary>
 /// The product end to end on the zoo (<c>search-spaces/zoo.yaml</c>), everything in one run folder so the report shows
 /// it all: the proxy-task ratio sweep (task arithmetic, a shared scale on the three task vectors), a short search
-/// seeded with the sweep's chosen recipe (besides the uniform average and Model Stock's point), the greedy soup of the fine-tunes, the winner exported with its merged checkpoint, and the HTML report.
+/// seeded with the sweep's chosen recipe (besides the uniform average and Model Stock's point), the greedy soup of
+/// the fine-tunes, the winner exported with its merged checkpoint, and the HTML report.
 /// The sweep runs first because its folder becomes the run folder; the search then adds run.db beside sweep.json.
 /// </summary>
 internal static class DemoRun

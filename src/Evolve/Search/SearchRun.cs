@@ -212,19 +212,9 @@ internal static class SearchRun
             if (request.Optimizer is { } optimizer && optimizer != run.Optimizer)
                 throw new RunStoreException(store.Path, $"the run used optimizer {run.Optimizer}, not {optimizer}", "resume without --optimizer, or start a new run");
             var stored = RunSettings.FromJson(run.Settings, store.Path);
-            if (!File.Exists(stored.SpacePath))
-                throw new RunStoreException(stored.SpacePath, "the run's search space file is gone", "restore it (run.db holds its text in the run table) and resume");
-            if (File.ReadAllText(stored.SpacePath) != run.SearchSpace)
-                throw new RunStoreException(stored.SpacePath, "the search space changed since the run started, so its candidates would not replay",
-                    "restore the file as it was (run.db holds its text in the run table), or start a new run");
+            CheckUnchanged(stored.SpacePath, run.SearchSpace, "search space", "run.db holds its text in the run table");
             foreach (var recipe in stored.SeedRecipes ?? [])
-            {
-                if (!File.Exists(recipe.Path))
-                    throw new RunStoreException(recipe.Path, "the run's seed recipe is gone", "restore it (run.db holds its text in the run's settings) and resume");
-                if (File.ReadAllText(recipe.Path) != recipe.Text)
-                    throw new RunStoreException(recipe.Path, "the seed recipe changed since the run started, so its candidates would not replay",
-                        "restore the file as it was (run.db holds its text in the run's settings), or start a new run");
-            }
+                CheckUnchanged(recipe.Path, recipe.Text, "seed recipe", "run.db holds its text in the run's settings");
             var settings = stored with
             {
                 Budget = request.Budget ?? stored.Budget,
@@ -240,6 +230,16 @@ internal static class SearchRun
             store.Dispose();
             throw;
         }
+    }
+
+    /// <summary>A file a run read at its start must still hold the same text, or its candidates would not replay.</summary>
+    private static void CheckUnchanged(string path, string text, string what, string copy)
+    {
+        if (!File.Exists(path))
+            throw new RunStoreException(path, $"the run's {what} is gone", $"restore it ({copy}) and resume");
+        if (File.ReadAllText(path) != text)
+            throw new RunStoreException(path, $"the {what} changed since the run started, so its candidates would not replay",
+                $"restore the file as it was ({copy}), or start a new run");
     }
 
     private static string ToolVersion =>

@@ -132,6 +132,10 @@ public class SearchResumeErrorTests
 
         Assert.Equal($"{Path.Combine(folder, "run.db")}: the run was started with seed 5, not 6. resume without --seed, or start a new run",
             (await Assert.ThrowsAsync<RunStoreException>(() => SearchRun.RunAsync(new SearchRunRequest { Resume = folder, Seed = 6 }))).Message);
+
+        File.Delete(space);
+        Assert.Equal($"{space}: the run's search space is gone. restore it (run.db holds its text in the run table) and resume",
+            (await Assert.ThrowsAsync<RunStoreException>(() => Resume(folder))).Message);
     }
 }
 
