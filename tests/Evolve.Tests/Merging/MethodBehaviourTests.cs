@@ -214,3 +214,54 @@ public sealed class MethodBehaviourTests
     public void PassthroughScales() =>
         AssertClose([2, -4], Run("passthrough", null, [[1f, -2f]], new() { ["scale"] = [2] }));
 }
+
+/// <summary>The exact rank select on the paths a small and a large tensor take, against a sorted copy.</summary>
+public sealed class RankSelectPathTests
+{
+    [Theory]
+    [InlineData("random")]
+    [InlineData("few values")]
+    [InlineData("ascending")]
+    [InlineData("descending")]
+    [InlineData("all equal")]
+    public void QuickSelectFindsTheKthSmallestOfAnyOrder(string order)
+    {
+        const int n = 3001;
+        var rng = new Random(5);
+        uint[] values = order switch
+        {
+            "random" => Enumerable.Range(0, n).Select(_ => (uint)rng.Next()).ToArray(),
+            "few values" => Enumerable.Range(0, n).Select(_ => (uint)rng.Next(4)).ToArray(),
+            "ascending" => Enumerable.Range(0, n).Select(i => (uint)i).ToArray(),
+            "descending" => Enumerable.Range(0, n).Select(i => (uint)(n - i)).ToArray(),
+            _ => Enumerable.Repeat(7u, n).ToArray(),
+        };
+        var sorted = values.Order().ToArray();
+        foreach (var k in new[] { 0, 1, n / 3, n / 2, n - 2, n - 1 })
+            Assert.Equal(sorted[k], MagnitudeRankSelector.QuickSelect((uint[])values.Clone(), k));
+    }
+
+    [Fact]
+    public void AChunkedTensorWhoseWindowHoldsManyElementsSelectsThroughTheHistogramsOfTheKeptOnes()
+    {
+        // 2.4 M elements in chunks of 16 Ki: the ±2 % window keeps about 96 Ki magnitudes, more than a copy selects.
+        const int n = 2_400_000, chunk = 1 << 14;
+        var rng = new Random(9);
+        var x = Enumerable.Range(0, n).Select(_ => rng.Next(-2000, 2001) / 1024f).ToArray();
+        var sorted = x.Select(v => BitConverter.SingleToUInt32Bits(Math.Abs(v))).Order().ToArray();
+        foreach (var rank in new[] { n / 2, n / 3 })
+        {
+            using var selector = new MagnitudeRankSelector(rank, n);
+            while (selector.NeedsPass)
+            {
+                for (int start = 0; start < n; start += chunk) selector.Count(x.AsSpan(start, Math.Min(chunk, n - start)));
+                selector.EndPass();
+            }
+            var bits = selector.Result(out var below, out var equal);
+            Assert.Equal(sorted[rank], bits);
+            Assert.Equal(Array.IndexOf(sorted, bits), below);
+            Assert.Equal(sorted.Count(b => b == bits), equal);
+        }
+        Assert.True(n / 25 > MagnitudeRankSelector.SmallSelect);
+    }
+}

@@ -62,12 +62,16 @@ internal static class RankSelection
 /// chunks, the first chunk's quantiles guess a magnitude window around the rank, and the first pass only counts the
 /// elements below it (SIMD compares) and keeps those inside it; if the rank falls inside, the select finishes on the
 /// kept few and the tensor is read once. Otherwise, or for a single chunk, two histogram passes (high 15 bits, then
-/// low 16 bits within the rank's bin) find it.
+/// low 16 bits within the rank's bin) find it. A histogram costs its 2¹⁵ + 2¹⁶ bins whatever the element count, so a
+/// tensor, or a kept list, of at most <see cref="SmallSelect"/> elements is selected in a copy instead
+/// (<see cref="QuickSelect"/>).
 /// </summary>
 internal sealed class MagnitudeRankSelector : IDisposable
 {
     private const int HighBins = 1 << 15;
     private const int LowBins = 1 << 16;
+    /// <summary>Element counts up to which a selection in a copy beats clearing and scanning the histograms.</summary>
+    internal const int SmallSelect = 1 << 16;
     /// <summary>Half-width of the guessed window, as a fraction of the elements.</summary>
     private const double WindowMargin = 0.02;
     private enum Phase { Start, Window, High, Low, Done }
@@ -98,6 +102,11 @@ internal sealed class MagnitudeRankSelector : IDisposable
         var bits = System.Runtime.InteropServices.MemoryMarshal.Cast<float, uint>(x);
         if (_phase == Phase.Start)
         {
+            if (bits.Length == _length && _length <= SmallSelect)
+            {
+                SelectInCopy(bits, _rank, 0);
+                return;
+            }
             if (bits.Length < _length && bits.Length >= 1024)
             {
                 GuessWindow(bits);
@@ -177,9 +186,84 @@ internal sealed class MagnitudeRankSelector : IDisposable
         _phase = Phase.Done;
     }
 
+    /// <summary>
+    /// The select over magnitudes <paramref name="values"/> (bits, sign included or not) holding ranks
+    /// <paramref name="below"/> on of the tensor, every other element lying below them: the value at the rank in a
+    /// sorted copy's sense, the count strictly below it and the count equal to it.
+    /// </summary>
+    private void SelectInCopy(ReadOnlySpan<uint> values, int rank, int below)
+    {
+        var copy = ArrayPool<uint>.Shared.Rent(values.Length);
+        try
+        {
+            var m = copy.AsSpan(0, values.Length);
+            for (int i = 0; i < m.Length; i++) m[i] = values[i] & 0x7FFFFFFF;
+            uint result = QuickSelect(m, rank - below);
+            int less = 0, equal = 0;
+            foreach (var v in m)
+            {
+                less += v < result ? 1 : 0;
+                equal += v == result ? 1 : 0;
+            }
+            _result = result;
+            _countBelow = below + less;
+            _countEqual = equal;
+            _phase = Phase.Done;
+        }
+        finally
+        {
+            ArrayPool<uint>.Shared.Return(copy);
+        }
+    }
+
+    /// <summary>
+    /// The k-th smallest of <paramref name="values"/> (0-based), reordering them: Hoare-partition quickselect with a
+    /// median-of-three pivot, which also splits runs of equal values evenly; past 2·log₂n + 8 rounds (an adversarial
+    /// order) the remaining range is sorted instead, so the worst case stays O(n log n).
+    /// </summary>
+    internal static uint QuickSelect(Span<uint> values, int k)
+    {
+        int lo = 0, hi = values.Length - 1;
+        int rounds = 2 * BitOperations.Log2((uint)Math.Max(1, values.Length)) + 8;
+        while (lo < hi)
+        {
+            if (rounds-- == 0)
+            {
+                values[lo..(hi + 1)].Sort();
+                break;
+            }
+            int mid = lo + (hi - lo) / 2;
+            if (values[mid] < values[lo]) (values[mid], values[lo]) = (values[lo], values[mid]);
+            if (values[hi] < values[lo]) (values[hi], values[lo]) = (values[lo], values[hi]);
+            if (values[hi] < values[mid]) (values[hi], values[mid]) = (values[mid], values[hi]);
+            uint pivot = values[mid];
+            int i = lo, j = hi;
+            while (i <= j)
+            {
+                while (values[i] < pivot) i++;
+                while (values[j] > pivot) j--;
+                if (i <= j)
+                {
+                    (values[i], values[j]) = (values[j], values[i]);
+                    i++;
+                    j--;
+                }
+            }
+            if (k <= j) hi = j;
+            else if (k >= i) lo = i;
+            else break;
+        }
+        return values[k];
+    }
+
     /// <summary>The same two-level select over the kept magnitudes, every other element lying below the window.</summary>
     private void SelectFromKept()
     {
+        if (_keptCount <= SmallSelect)
+        {
+            SelectInCopy(_kept.AsSpan(0, _keptCount), _rank, (int)_belowWindow);
+            return;
+        }
         var kept = _kept!.AsSpan(0, _keptCount);
         // Kept magnitudes of a quantized task vector repeat a lot: counting into 4 interleaved copies of the
         // histogram keeps equal neighbours from serializing on one counter; the copies are summed afterwards.
@@ -243,10 +327,13 @@ internal sealed class MagnitudeRankSelector : IDisposable
         {
             var s = sample.AsSpan(0, bits.Length);
             for (int i = 0; i < s.Length; i++) s[i] = bits[i] & 0x7FFFFFFF;
-            s.Sort();
+            // Two order statistics of the chunk, not a sort of it: the higher is selected among the elements the
+            // first select left at or above the lower one.
             double q = (double)_rank / _length;
-            _windowLo = s[(int)Math.Clamp((q - WindowMargin) * s.Length, 0, s.Length - 1)];
-            _windowHi = s[(int)Math.Clamp((q + WindowMargin) * s.Length, 0, s.Length - 1)];
+            int lo = (int)Math.Clamp((q - WindowMargin) * s.Length, 0, s.Length - 1);
+            int hi = (int)Math.Clamp((q + WindowMargin) * s.Length, 0, s.Length - 1);
+            _windowLo = QuickSelect(s, lo);
+            _windowHi = QuickSelect(s[lo..], hi - lo);
         }
         finally
         {
