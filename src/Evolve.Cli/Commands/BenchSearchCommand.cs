@@ -13,7 +13,7 @@ internal static class BenchSearchCommand
     public static Command Create(TextWriter stdout)
     {
         var space = new Argument<string>("space") { Description = $"Search space YAML (default {ZooSpace})", Arity = ArgumentArity.ZeroOrOne, DefaultValueFactory = _ => ZooSpace };
-        var candidates = new Option<int>("--candidates") { Description = "Timed candidates (random genomes of the space; one more warms up first)", DefaultValueFactory = _ => 10 };
+        var candidates = new Option<int>("--candidates") { Description = "Timed candidates (random genomes of the space; untimed ones warm up first until each of its methods ran once)", DefaultValueFactory = _ => 10 };
         var seed = new Option<ulong?>("--seed") { Description = "Seed of the genomes, DARE masks and intervals (default: the space's)" };
         var work = new Option<string?>("--work-dir") { Description = "Where the disk workflow writes merged folders (default: the temp folder)" };
         var session = new OrtOptions();
@@ -47,7 +47,7 @@ internal static class BenchSearchCommand
     private static void Print(TextWriter stdout, SearchBenchmarkResult r)
     {
         string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
-        stdout.WriteLine(F($"bench search: {r.Space}; {r.Candidates.Count} candidates (random genomes, seed {r.Seed}) after one warm-up, {r.SearchItems} search items each, no racing"));
+        stdout.WriteLine(F($"bench search: {r.Space}; {r.Candidates.Count} candidates (random genomes, seed {r.Seed}) after {r.WarmUps} warm-up(s) that ran each method once, {r.SearchItems} search items each, no racing"));
         TextTable.Print(stdout, ["candidate", "method", "merge ms", "bind ms", "score ms", "in memory ms", "write ms", "open ms", "load+score ms", "disk ms", "disk / memory", "same scores"],
             r.Candidates.Select(c => new[]
             {

@@ -13,7 +13,11 @@ internal sealed record SearchBenchmarkSettings
 {
     public required string Space { get; init; }
 
-    /// <summary>Timed candidates; one more, untimed, warms both workflows up first.</summary>
+    /// <summary>
+    /// Timed candidates. Before them, untimed candidates warm both workflows up until each of the space's merge
+    /// methods has run once (at most <see cref="SearchBenchmark.MaxWarmUps"/>), so no method's first, unoptimized
+    /// kernels are timed.
+    /// </summary>
     public int Candidates { get; init; } = 10;
 
     /// <summary>Seed of the candidates' genomes (random draws from the space), DARE masks and intervals; default the space's.</summary>
@@ -37,7 +41,7 @@ internal sealed record CandidateBenchmark(
     public bool Identical => MaxItemDifference == 0 && SameFitness;
 }
 
-internal sealed record SearchBenchmarkResult(string Space, ulong Seed, int SearchItems, double StartupMs, IReadOnlyList<CandidateBenchmark> Candidates)
+internal sealed record SearchBenchmarkResult(string Space, ulong Seed, int SearchItems, double StartupMs, int WarmUps, IReadOnlyList<CandidateBenchmark> Candidates)
 {
     public double MemoryMs => Candidates.Average(c => c.MemoryMs);
 
@@ -75,6 +79,8 @@ internal sealed record SearchBenchmarkResult(string Space, ulong Seed, int Searc
 /// </summary>
 internal static class SearchBenchmark
 {
+    public const int MaxWarmUps = 20;
+
     public static async Task<SearchBenchmarkResult> RunAsync(SearchBenchmarkSettings settings, IProgress<string>? progress = null, CancellationToken cancellation = default)
     {
         if (settings.Candidates < 1)
@@ -106,12 +112,15 @@ internal static class SearchBenchmark
         try
         {
             var results = new List<CandidateBenchmark>();
-            for (var i = 0; i <= settings.Candidates; i++)
+            var warmed = new HashSet<string>();
+            var warmUps = 0;
+            while (results.Count < settings.Candidates)
             {
                 var candidate = optimizer.Ask();
                 var recipe = decoder.RecipeText(candidate.Genome);
                 var method = decoder.MethodOf(candidate.Genome).Name;
-                progress?.Report(i == 0 ? $"warm-up candidate ({method})" : $"candidate {i}/{settings.Candidates} ({method})");
+                var warmUp = warmed.Count < space.Methods.Count && warmUps < MaxWarmUps;
+                progress?.Report(warmUp ? $"warm-up candidate ({method})" : $"candidate {results.Count + 1}/{settings.Candidates} ({method})");
                 clock.Restart();
                 var memory = await evaluator.EvaluateAsync(new CandidateRequest(candidate, recipe, null), cancellation);
                 var memoryMs = clock.Elapsed.TotalMilliseconds;
@@ -119,13 +128,17 @@ internal static class SearchBenchmark
                     throw new InvalidOperationException($"candidate {candidate.Id} failed in memory: {memory.Failure}");
                 var disk = DiskWorkflow.Evaluate(recipe, recipeFolder, Path.Combine(work, $"candidate-{candidate.Id}"), request, settings.MergeThreads);
                 Directory.Delete(Path.Combine(work, $"candidate-{candidate.Id}"), recursive: true);
-                if (i == 0)
+                if (warmUp)
+                {
+                    warmed.Add(method);
+                    warmUps++;
                     continue;
+                }
                 var t = memory.TimingsMs!;
                 results.Add(new CandidateBenchmark(candidate.Id, method, t["merge"], t["bind"], t["score"], memoryMs, disk,
                     memory.Items.Count, MaxDifference(memory.Items, disk.Scores), memory.Fitness == disk.Scores.Fitness));
             }
-            return new SearchBenchmarkResult(space.File, seed, evaluator.SearchItems, startup, results);
+            return new SearchBenchmarkResult(space.File, seed, evaluator.SearchItems, startup, warmUps, results);
         }
         finally
         {
