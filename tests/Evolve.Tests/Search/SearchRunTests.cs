@@ -14,7 +14,7 @@ public class SearchRunTests
 {
     private const long Budget = 10;
 
-    private static string Space(string root) => ZooSearch.WriteSpace(Path.Combine(root, "space"), RepoPaths.Zoo, RepoPaths.ProxySets);
+    internal static string Space(string root) => ZooSearch.WriteSpace(Path.Combine(root, "space"), RepoPaths.Zoo, RepoPaths.ProxySets);
 
     private static void AssertSameHistory(RunStore expected, RunStore actual)
     {
@@ -120,7 +120,7 @@ public class SearchResumeErrorTests
     public async Task Resuming_after_the_search_space_changed_is_refused_before_anything_runs()
     {
         var root = RepoPaths.NewTempDir("changed-space");
-        var space = ZooSearch.WriteSpace(Path.Combine(root, "space"), RepoPaths.Zoo, RepoPaths.ProxySets);
+        var space = SearchRunTests.Space(root);
         var runs = Path.Combine(root, "runs");
         var folder = Path.Combine(runs, "r");
         Directory.CreateDirectory(folder);
@@ -146,7 +146,7 @@ public class SearchSeedRecipeTests
     public async Task A_seed_recipe_joins_the_first_candidates_and_a_resume_checks_it_unchanged()
     {
         var root = RepoPaths.NewTempDir("seed-recipe");
-        var space = ZooSearch.WriteSpace(Path.Combine(root, "space"), RepoPaths.Zoo, RepoPaths.ProxySets);
+        var space = SearchRunTests.Space(root);
         var recipe = Path.Combine(root, "sweep-best.yaml");
         string Model(string name) => Path.Combine(RepoPaths.Zoo, name);
         File.WriteAllText(recipe, $"""
@@ -191,10 +191,9 @@ public class SearchSeedRecipeTests
     public async Task A_missing_seed_recipe_is_refused_before_a_run_folder_is_made()
     {
         var root = RepoPaths.NewTempDir("seed-recipe-missing");
-        var space = ZooSearch.WriteSpace(Path.Combine(root, "space"), RepoPaths.Zoo, RepoPaths.ProxySets);
-        var missing = Path.Combine(root, "nope.yaml");
-        var runs = Path.Combine(root, "runs");
-        var e = await Assert.ThrowsAsync<SearchSpaceException>(() => SearchRun.RunAsync(ZooSearch.Request(space, runs, "r", 2) with { SeedRecipes = [missing] }));
+        var (missing, runs) = (Path.Combine(root, "nope.yaml"), Path.Combine(root, "runs"));
+        var e = await Assert.ThrowsAsync<SearchSpaceException>(() =>
+            SearchRun.RunAsync(ZooSearch.Request(SearchRunTests.Space(root), runs, "r", 2) with { SeedRecipes = [missing] }));
         Assert.Equal($"{missing}: no such seed recipe. give a mergekit recipe file, e.g. the sweep-best.yaml an `evolve sweep` wrote", e.Message);
         Assert.False(Directory.Exists(Path.Combine(runs, "r")));
     }
