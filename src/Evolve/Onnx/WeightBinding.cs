@@ -43,12 +43,6 @@ internal sealed class WeightBinding
     /// <summary>The initializers a weight set supplies, in graph order.</summary>
     public IReadOnlyList<OnnxInitializer> BoundInitializers { get; }
 
-    /// <summary>
-    /// The mapping whose checkpoint tensor fills an initializer. When an exporter stored several identical tensors
-    /// once, the first by checkpoint name supplies it (the graph cannot hold diverging copies).
-    /// </summary>
-    public WeightMapping SupplierOf(string initializerName) => supplierOf[initializerName];
-
     public bool TryGetMapping(string checkpointName, out WeightMapping mapping) => byCheckpointName.TryGetValue(checkpointName, out mapping!);
 
     /// <summary>Initializers that more than one checkpoint tensor maps to (deduplicated by the exporter).</summary>
@@ -173,6 +167,24 @@ internal sealed class WeightBinding
         return ToGraphLayout(mapping, float32.AsSpan<float>()[..(int)mapping.Initializer.ElementCount]);
     }
 
+    /// <summary>
+    /// The mapping of a bound initializer and the checkpoint tensor that supplies it, checked to exist with the
+    /// base's shape: a checkpoint of another architecture is refused with the tensor named. When an exporter stored
+    /// several identical tensors once, the first by checkpoint name supplies it (the graph cannot hold diverging copies).
+    /// </summary>
+    public (WeightMapping Mapping, TensorInfo Info) Supplier(ITensorSource checkpoint, string initializerName)
+    {
+        var mapping = supplierOf[initializerName];
+        if (!checkpoint.TryGetInfo(mapping.CheckpointName, out var info))
+            throw new WeightBindingException(checkpoint.Location, $"has no tensor '{mapping.CheckpointName}', which the graph's '{initializerName}' needs",
+                "Score only checkpoints with the same architecture as the base");
+        if (!info.Shape.AsSpan().SequenceEqual(mapping.CheckpointShape))
+            throw new WeightBindingException($"{checkpoint.Location}: tensor '{info.Name}'",
+                $"has shape {TensorElementTypes.FormatShape(info.Shape)}, the base has {TensorElementTypes.FormatShape(mapping.CheckpointShape)}",
+                "Score only checkpoints with the same architecture as the base");
+        return (mapping, info);
+    }
+
     /// <summary>A checkpoint (the base, a fine-tune, a merge written to disk) as a weight set in the graph's layout.</summary>
     public GraphWeights Convert(ITensorSource checkpoint)
     {
@@ -181,14 +193,7 @@ internal sealed class WeightBinding
         {
             foreach (var initializer in BoundInitializers)
             {
-                var mapping = supplierOf[initializer.Name];
-                if (!checkpoint.TryGetInfo(mapping.CheckpointName, out var info))
-                    throw new WeightBindingException(checkpoint.Location, $"has no tensor '{mapping.CheckpointName}', which the graph's '{initializer.Name}' needs",
-                        "Score only checkpoints with the same architecture as the base");
-                if (!info.Shape.AsSpan().SequenceEqual(mapping.CheckpointShape))
-                    throw new WeightBindingException($"{checkpoint.Location}: tensor '{info.Name}'",
-                        $"has shape {TensorElementTypes.FormatShape(info.Shape)}, the base has {TensorElementTypes.FormatShape(mapping.CheckpointShape)}",
-                        "Score only checkpoints with the same architecture as the base");
+                var (mapping, info) = Supplier(checkpoint, initializer.Name);
                 weights.Add(initializer.Name, ToGraphLayout(mapping, ReadCheckpoint(checkpoint, info)), owns: true);
             }
             return weights;

@@ -32,13 +32,7 @@ internal sealed class ModelStockMethod() : MergeMethod(
                     for (int m = i; m < k; m++) dots[i, m] += oi * (context.Model(m)[j] - bj);
                 }
             }
-            double cosSum = 0;
-            int pairs = 0;
-            for (int i = 0; i < k; i++)
-                for (int m = i + 1; m < k; m++, pairs++)
-                    cosSum += Math.Clamp(dots[i, m] / Math.Max(Math.Sqrt(dots[i, i]) * Math.Sqrt(dots[m, m]), 1e-6), -1, 1);
-            double c = cosSum / pairs;
-            double t = k * c / (1 + (k - 1) * c);
+            double t = InterpolationFactor(dots);
             float wModel = (float)(t / k), wBase = (float)(1 - t);
             for (int j = start; j < start + cols; j++)
             {
@@ -47,5 +41,18 @@ internal sealed class ModelStockMethod() : MergeMethod(
                 output[j] = wModel * sum + wBase * b[j];
             }
         }
+    }
+
+    /// <summary>t = N·c/(1 + (N−1)·c) from the Gram matrix of the offsets (only its upper triangle is read), c the mean pairwise cosine.</summary>
+    public static double InterpolationFactor(double[,] gram)
+    {
+        var n = gram.GetLength(0);
+        double cosines = 0;
+        var pairs = 0;
+        for (var i = 0; i < n; i++)
+            for (var j = i + 1; j < n; j++, pairs++)
+                cosines += Math.Clamp(gram[i, j] / Math.Max(Math.Sqrt(gram[i, i]) * Math.Sqrt(gram[j, j]), 1e-6), -1, 1);
+        var c = cosines / pairs;
+        return n * c / (1 + (n - 1) * c);
     }
 }

@@ -23,14 +23,7 @@ internal sealed class IncrementalBinding(WeightBinding binding) : IDisposable
         {
             foreach (var initializer in binding.BoundInitializers)
             {
-                var mapping = binding.SupplierOf(initializer.Name);
-                if (!snapshot.TryGetInfo(mapping.CheckpointName, out var info))
-                    throw new WeightBindingException(snapshot.Location, $"has no tensor '{mapping.CheckpointName}', which the graph's '{initializer.Name}' needs",
-                        "merge only models with the base's architecture");
-                if (!info.Shape.AsSpan().SequenceEqual(mapping.CheckpointShape))
-                    throw new WeightBindingException($"merged tensor '{info.Name}'",
-                        $"has shape {TensorElementTypes.FormatShape(info.Shape)}, the base has {TensorElementTypes.FormatShape(mapping.CheckpointShape)}",
-                        "merge only models with the base's architecture");
+                var (mapping, _) = binding.Supplier(snapshot, initializer.Name);
                 var key = snapshot.Key(mapping.CheckpointName);
                 if (!_cache.TryGetValue(initializer.Name, out var cached) || cached.Key != key)
                 {

@@ -60,7 +60,7 @@ internal static class ModelStockSeed
                 {
                     var key = string.Join('\n', tensors);
                     if (!byTensors.TryGetValue(key, out var t))
-                        byTensors[key] = t = InterpolationFactor(Gram(baseModel.Weights, models.Select(m => m.Weights).ToList(), tensors));
+                        byTensors[key] = t = ModelStockMethod.InterpolationFactor(Gram(baseModel.Weights, models.Select(m => m.Weights).ToList(), tensors));
                     factors[gene] = t;
                 }
             return factors;
@@ -69,19 +69,6 @@ internal static class ModelStockSeed
         {
             foreach (var m in models) m.Dispose();
         }
-    }
-
-    /// <summary>t = N·c/(1 + (N−1)·c) from the Gram matrix of the offsets, c the mean pairwise cosine.</summary>
-    public static double InterpolationFactor(double[,] gram)
-    {
-        var n = gram.GetLength(0);
-        double cosines = 0;
-        var pairs = 0;
-        for (var i = 0; i < n; i++)
-            for (var j = i + 1; j < n; j++, pairs++)
-                cosines += Math.Clamp(gram[i, j] / Math.Max(Math.Sqrt(gram[i, i]) * Math.Sqrt(gram[j, j]), 1e-6), -1, 1);
-        var c = cosines / pairs;
-        return n * c / (1 + (n - 1) * c);
     }
 
     /// <summary>Gram matrix of the offsets Xᵢ − B over the given tensors together, accumulated in float64.</summary>

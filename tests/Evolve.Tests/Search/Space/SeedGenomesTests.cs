@@ -1,5 +1,6 @@
 using Evolve.Checkpoints;
 using Evolve.Merging.Execution;
+using Evolve.Merging.Methods;
 using Evolve.Search.Space;
 
 namespace Evolve.Tests.Search.Space;
@@ -63,7 +64,7 @@ public sealed class SeedGenomesTests
         var n = (int)Math.Sqrt(gram.Length);
         var matrix = new double[n, n];
         for (var i = 0; i < gram.Length; i++) matrix[i / n, i % n] = gram[i];
-        Assert.Equal(t, ModelStockSeed.InterpolationFactor(matrix), 12);
+        Assert.Equal(t, ModelStockMethod.InterpolationFactor(matrix), 12);
     }
 
     [Fact]
