@@ -191,8 +191,15 @@ internal sealed class MergeExecutor(MergeExecutorOptions? options = null)
             if (subtrahend.IsEmpty) FloatConversion.ToSingle(stored, infos[input].DType, destination);
             else StoredBlend.Difference(stored, infos[input].DType, subtrahend, destination);
         }
+        void Gather(int input, ReadOnlySpan<int> indices, Span<float> destination)
+        {
+            int size = infos[input].DType.ByteSize();
+            var stored = plan.Models[all[input].Model].GetBytes(all[input].Tensor);
+            for (int j = 0; j < indices.Length; j++)
+                FloatConversion.ToSingle(stored.Slice(indices[j] * size, size), infos[input].DType, destination.Slice(j, 1));
+        }
         using var scratch = new ScratchArena();
-        var context = new TensorMergeContext(tensor.Name, tensor.Shape, tensor.Base is not null, tensor.Inputs.Length, Read,
+        var context = new TensorMergeContext(tensor.Name, tensor.Shape, tensor.Base is not null, tensor.Inputs.Length, Read, Gather,
             tensor.Parameters, plan.Seed, scratch) { OutputWriter = writer };
         plan.Method.Merge(context, output);
         Interlocked.Add(ref _bytesRead, read);

@@ -84,8 +84,10 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
     /// <summary>
     /// Pruning or consensus needs each task vector's rank thresholds and norms before the combine, so the inputs are
     /// read in passes of cache-sized chunks (whole rows for DELLA) rather than held whole: the rank select (one pass,
-    /// two more only when the first chunk guessed the rank's neighbourhood wrong) when ranking, the L1 norms (one pass) when rescaling, then one fused pass
-    /// delta → prune → scale → combine → output.
+    /// two more only when the first chunk guessed the rank's neighbourhood wrong) when ranking, the L1 norms (one pass)
+    /// when rescaling, then one fused pass delta → prune → scale → combine → output. A large tensor pruned by
+    /// magnitude alone is merged in one pass instead (<see cref="TryMergeInOnePass"/>), and only if that fails the
+    /// separate passes run.
     /// </summary>
     private void MergeStreamed(TensorMergeContext context, ReadOnlySpan<double> weights, ReadOnlySpan<double> densities,
         bool normalize, float lambda, Span<float> output)
@@ -100,31 +102,40 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
             : StreamChunk;
         chunk = Math.Min(chunk, n);
         if (chunk == 0) return;
-        var scratch = context.Scratch;
-        var pruners = new TaskVectorPruner[k];
+        var settings = new PruneSettings[k];
+        bool onePass = true;
+        for (int i = 0; i < k; i++)
+        {
+            settings[i] = new PruneSettings(densities[i], gammas.IsEmpty ? 0 : gammas[i], epsilons.IsEmpty ? 0 : epsilons[i],
+                p.Flag("rescale"), MaskRandom.StreamKey(context.Seed, context.TensorName, i), columns);
+            onePass &= TaskVectorPruner.DecidesInOnePass(_sparsification, settings[i], n);
+        }
+        var buffers = new StreamBuffers(context, chunk, k);
+        if (onePass)
+        {
+            var provisional = Pruners(settings, n, chunk);
+            try
+            {
+                if (TryMergeInOnePass(context, provisional, buffers, weights, normalize, lambda, output)) return;
+            }
+            finally
+            {
+                foreach (var q in provisional) q.Dispose();
+            }
+        }
+
+        var pruners = Pruners(settings, n, 0);
         try
         {
-            for (int i = 0; i < k; i++)
-            {
-                var settings = new PruneSettings(densities[i], gammas.IsEmpty ? 0 : gammas[i], epsilons.IsEmpty ? 0 : epsilons[i],
-                    p.Flag("rescale"), MaskRandom.StreamKey(context.Seed, context.TensorName, i), columns);
-                pruners[i] = new TaskVectorPruner(_sparsification, settings, n);
-            }
-            var writer = context.OutputWriter;
-            var outBuffer = writer is null ? default : scratch.Floats(chunk);
-            var baseBuffer = scratch.Floats(chunk);
-            var deltas = new float[k][];
-            for (int i = 0; i < k; i++) deltas[i] = scratch.FloatArray(chunk);
-
             var active = new bool[k];
             while (pruners.Any(q => q.NeedsRankPass))
             {
                 for (int i = 0; i < k; i++) active[i] = pruners[i].NeedsRankPass;
                 for (int start = 0; start < n; start += chunk)
                 {
-                    var b = context.BaseChunk(start, baseBuffer[..Math.Min(chunk, n - start)]);
+                    var b = buffers.Base(start);
                     for (int i = 0; i < k; i++)
-                        if (active[i]) pruners[i].CountRanks(Delta(context, i, start, b, deltas[i]));
+                        if (active[i]) pruners[i].CountRanks(buffers.Delta(i, start, b));
                 }
                 for (int i = 0; i < k; i++)
                     if (active[i]) pruners[i].EndRankPass();
@@ -134,40 +145,119 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
                 foreach (var q in pruners) q.Restart();
                 for (int start = 0; start < n; start += chunk)
                 {
-                    var b = context.BaseChunk(start, baseBuffer[..Math.Min(chunk, n - start)]);
+                    var b = buffers.Base(start);
                     for (int i = 0; i < k; i++)
-                        if (pruners[i].NeedsNorms) pruners[i].AccumulateNorms(Delta(context, i, start, b, deltas[i]), start);
+                        if (pruners[i].NeedsNorms) pruners[i].AccumulateNorms(buffers.Delta(i, start, b), start);
                 }
                 foreach (var q in pruners) q.EndNorms();
             }
             foreach (var q in pruners) q.Restart();
-            for (int start = 0; start < n; start += chunk)
-            {
-                int len = Math.Min(chunk, n - start);
-                var b = context.BaseChunk(start, baseBuffer[..len]);
-                for (int i = 0; i < k; i++) pruners[i].Prune(Delta(context, i, start, b, deltas[i]), start);
-                var target = writer is null ? output.Slice(start, len) : outBuffer[..len];
-                if (_consensus) CombineWithSignConsensus(b, deltas, weights, normalize, lambda, target);
-                else CombineAll(b, deltas, weights, normalize, lambda, target);
-                writer?.Invoke(start, target);
-            }
+            CombinePass(context, pruners, buffers, weights, normalize, lambda, output);
         }
         finally
         {
-            foreach (var q in pruners) q?.Dispose();
+            foreach (var q in pruners) q.Dispose();
         }
+    }
+
+    private TaskVectorPruner[] Pruners(PruneSettings[] settings, int n, int provisionalChunk)
+    {
+        var pruners = new TaskVectorPruner[settings.Length];
+        for (int i = 0; i < settings.Length; i++) pruners[i] = new TaskVectorPruner(_sparsification, settings[i], n, provisionalChunk);
+        return pruners;
+    }
+
+    /// <summary>The pass delta → prune → combine → output, chunk by chunk.</summary>
+    private void CombinePass(TensorMergeContext context, TaskVectorPruner[] pruners, StreamBuffers buffers,
+        ReadOnlySpan<double> weights, bool normalize, float lambda, Span<float> output)
+    {
+        var writer = context.OutputWriter;
+        int n = context.Length;
+        for (int start = 0; start < n; start += buffers.Chunk)
+        {
+            var b = buffers.Base(start);
+            for (int i = 0; i < pruners.Length; i++) pruners[i].Prune(buffers.Delta(i, start, b), start);
+            var target = writer is null ? output.Slice(start, b.Length) : buffers.Output(b.Length);
+            Combine(b, buffers.Deltas, weights, normalize, lambda, target);
+            writer?.Invoke(start, target);
+        }
+    }
+
+    /// <summary>
+    /// The combine pass with provisional masks (<see cref="ProvisionalMagnitudeMask"/>), then each element that a
+    /// mask decided wrongly recomputed from its inputs by the exact rule, through the same combine: the output equals
+    /// the separate passes' bit for bit. False, with the output incomplete, when a mask's rank fell outside its window.
+    /// </summary>
+    private bool TryMergeInOnePass(TensorMergeContext context, TaskVectorPruner[] pruners, StreamBuffers buffers,
+        ReadOnlySpan<double> weights, bool normalize, float lambda, Span<float> output)
+    {
+        CombinePass(context, pruners, buffers, weights, normalize, lambda, output);
+        var corrections = new List<int>();
+        foreach (var q in pruners)
+        {
+            if (!q.FinishProvisional()) return false;
+            q.AddCorrections(corrections);
+        }
+        corrections.Sort();
+        var indices = CollectionsMarshal.AsSpan(corrections);
+        int m = indices.Length == 0 ? 0 : 1;
+        for (int j = 1; j < indices.Length; j++)
+            if (indices[j] != indices[m - 1]) indices[m++] = indices[j];
+        indices = indices[..m];
+
+        var scratch = context.Scratch;
+        var b = scratch.FloatArray(m).AsSpan(0, m);
+        context.BaseElements(indices, b);
+        var deltas = new float[pruners.Length][];
+        for (int i = 0; i < pruners.Length; i++)
+        {
+            var d = (deltas[i] = scratch.FloatArray(m)).AsSpan(0, m);
+            context.ModelElements(i, indices, d);
+            System.Numerics.Tensors.TensorPrimitives.Subtract(d, b, d);
+            for (int j = 0; j < m; j++) d[j] = pruners[i].Exact(indices[j], d[j]);
+        }
+        var values = scratch.FloatArray(m).AsSpan(0, m);
+        Combine(b, deltas, weights, normalize, lambda, values);
+        for (int j = 0; j < m; j++)
+        {
+            if (context.OutputWriter is { } writer) writer(indices[j], values.Slice(j, 1));
+            else output[indices[j]] = values[j];
+        }
+        return true;
+    }
+
+    private void Combine(ReadOnlySpan<float> b, float[][] deltas, ReadOnlySpan<double> weights, bool normalize, float lambda, Span<float> target)
+    {
+        if (_consensus) CombineWithSignConsensus(b, deltas, weights, normalize, lambda, target);
+        else CombineAll(b, deltas, weights, normalize, lambda, target);
+    }
+
+    /// <summary>The scratch chunks of a streamed merge: the base's, each task vector's, and the output's.</summary>
+    private sealed class StreamBuffers(TensorMergeContext context, int chunk, int models)
+    {
+        private readonly float[] _base = context.Scratch.FloatArray(chunk);
+        private readonly float[]? _output = context.OutputWriter is null ? null : context.Scratch.FloatArray(chunk);
+
+        public int Chunk => chunk;
+
+        public float[][] Deltas { get; } = Enumerable.Range(0, models).Select(_ => context.Scratch.FloatArray(chunk)).ToArray();
+
+        /// <summary>The base's chunk at <paramref name="start"/>.</summary>
+        public ReadOnlySpan<float> Base(int start) => context.BaseChunk(start, _base.AsSpan(0, Math.Min(chunk, context.Length - start)));
+
+        /// <summary>Δᵢ over the chunk of <paramref name="b"/> starting at <paramref name="start"/>.</summary>
+        public Span<float> Delta(int i, int start, ReadOnlySpan<float> b)
+        {
+            var d = Deltas[i].AsSpan(0, b.Length);
+            context.ModelDelta(i, start, b, d);
+            return d;
+        }
+
+        public Span<float> Output(int length) => _output.AsSpan(0, length);
     }
 
     /// <summary>Elements per streamed chunk: every model's delta chunk, the base's and the output's stay in L2.</summary>
     internal const int StreamChunk = 1 << 14;
-
-    /// <summary>Δᵢ over the chunk of <paramref name="b"/> starting at <paramref name="start"/>, into <paramref name="delta"/>.</summary>
-    private static Span<float> Delta(TensorMergeContext context, int i, int start, ReadOnlySpan<float> b, float[] delta)
-    {
-        var d = delta.AsSpan(0, b.Length);
-        context.ModelDelta(i, start, b, d);
-        return d;
-    }
 
     public override LinearCombination? AsLinearCombination(MethodParameters parameters, int modelCount) =>
         IsElementwise(parameters)

@@ -14,6 +14,7 @@ internal sealed class TensorMergeContext
     private readonly float[]? _base;
     private readonly float[][]? _models;
     private readonly InputChunkReader? _reader;
+    private readonly InputElementReader? _elements;
     private readonly bool _streamedBase;
     private readonly int _modelCount;
 
@@ -38,10 +39,14 @@ internal sealed class TensorMergeContext
         Scratch = scratch;
     }
 
-    /// <summary>Inputs read from storage chunk by chunk through <paramref name="reader"/> (index <paramref name="modelCount"/> is the base).</summary>
+    /// <summary>
+    /// Inputs read from storage chunk by chunk through <paramref name="reader"/>, and element by element through
+    /// <paramref name="elements"/> (index <paramref name="modelCount"/> is the base).
+    /// </summary>
     public TensorMergeContext(string tensorName, long[] shape, bool hasBase, int modelCount, InputChunkReader reader,
-        MethodParameters parameters, ulong seed, ScratchArena scratch)
+        InputElementReader elements, MethodParameters parameters, ulong seed, ScratchArena scratch)
     {
+        _elements = elements;
         TensorName = tensorName;
         Shape = shape;
         long n = 1;
@@ -93,6 +98,26 @@ internal sealed class TensorMergeContext
         return buffer;
     }
 
+    /// <summary>The base's elements at <paramref name="indices"/>, in that order.</summary>
+    public void BaseElements(ReadOnlySpan<int> indices, Span<float> destination)
+    {
+        if (_elements is null) Gather(Base, indices, destination);
+        else if (!_streamedBase) throw new InvalidOperationException($"{TensorName}: the method needs a base tensor");
+        else _elements(_modelCount, indices, destination);
+    }
+
+    /// <summary>Input <paramref name="i"/>'s elements at <paramref name="indices"/>, in that order.</summary>
+    public void ModelElements(int i, ReadOnlySpan<int> indices, Span<float> destination)
+    {
+        if (_elements is null) Gather(Model(i), indices, destination);
+        else _elements(i, indices, destination);
+    }
+
+    private static void Gather(ReadOnlySpan<float> values, ReadOnlySpan<int> indices, Span<float> destination)
+    {
+        for (int j = 0; j < indices.Length; j++) destination[j] = values[indices[j]];
+    }
+
     /// <summary>
     /// The task vector Xᵢ − B over elements [start, start + delta.Length) into <paramref name="delta"/>, given the
     /// base's chunk: streamed inputs are converted and subtracted in one pass (no float32 copy of Xᵢ), held ones
@@ -108,7 +133,7 @@ internal sealed class TensorMergeContext
 
     /// <summary>
     /// When set, a method that <see cref="IMergeMethod.ReadsInChunks">reads in chunks</see> hands each output chunk
-    /// here (in index order) instead of writing the output span, so the executor stores it in the output dtype at
+    /// here (see <see cref="OutputChunkWriter"/> for the order) instead of writing the output span, so the executor stores it in the output dtype at
     /// once rather than through a whole-tensor float32 buffer.
     /// </summary>
     public OutputChunkWriter? OutputWriter { get; init; }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -64,7 +65,9 @@ internal static class RankSelection
 /// kept few and the tensor is read once. Otherwise, or for a single chunk, two histogram passes (high 15 bits, then
 /// low 16 bits within the rank's bin) find it. A histogram costs its 2¹⁵ + 2¹⁶ bins whatever the element count, so a
 /// tensor, or a kept list, of at most <see cref="SmallSelect"/> elements is selected in a copy instead
-/// (<see cref="QuickSelect"/>).
+/// (<see cref="QuickSelect"/>). A selector that records indices also keeps each windowed magnitude's element index,
+/// and keeps the window after the pass (<see cref="Window"/>), for a caller that decided elements provisionally
+/// during the pass and corrects them once the rank is known.
 /// </summary>
 internal sealed class MagnitudeRankSelector : IDisposable
 {
@@ -82,24 +85,30 @@ internal sealed class MagnitudeRankSelector : IDisposable
     private uint _prefix;
     private uint _windowLo, _windowHi;
     private uint[]? _kept;
+    private int[]? _indices;
+    private readonly bool _recordIndices;
+    private int _offset;
     private int _keptCount;
     private long _belowWindow;
     private uint _result;
     private int _countBelow, _countEqual;
 
-    public MagnitudeRankSelector(int rank, int length)
+    public MagnitudeRankSelector(int rank, int length, bool recordIndices = false)
     {
         _rank = rank;
         _length = length;
+        _recordIndices = recordIndices;
         _capacity = length / 8 + 4096;
         _histogram = ArrayPool<int>.Shared.Rent(LowBins);
     }
 
     public bool NeedsPass => _phase != Phase.Done;
 
-    public void Count(ReadOnlySpan<float> x)
+    /// <summary>Counts the next chunk, which starts at element <paramref name="offset"/> (used when recording indices).</summary>
+    public void Count(ReadOnlySpan<float> x, int offset = 0)
     {
         var bits = System.Runtime.InteropServices.MemoryMarshal.Cast<float, uint>(x);
+        _offset = offset;
         if (_phase == Phase.Start)
         {
             if (bits.Length == _length && _length <= SmallSelect)
@@ -136,8 +145,7 @@ internal sealed class MagnitudeRankSelector : IDisposable
             case Phase.Window:
                 if (_kept is not null && _belowWindow <= _rank && _rank < _belowWindow + _keptCount) SelectFromKept();
                 else StartHigh();
-                if (_kept is not null) ArrayPool<uint>.Shared.Return(_kept);
-                _kept = null;
+                if (!_recordIndices || _phase != Phase.Done) ReturnWindow();
                 break;
             case Phase.High:
                 _below = 0;
@@ -150,6 +158,53 @@ internal sealed class MagnitudeRankSelector : IDisposable
                 break;
         }
     }
+
+    /// <summary>
+    /// While the first pass runs, and after it when indices are recorded and the rank fell inside: the window's bounds
+    /// (magnitude bits), the count of elements below it so far, and the magnitudes inside it with their element
+    /// indices, in index order (empty when the pass gave the window up).
+    /// </summary>
+    public uint WindowLow => _windowLo;
+
+    /// <inheritdoc cref="WindowLow"/>
+    public uint WindowHigh => _windowHi;
+
+    /// <inheritdoc cref="WindowLow"/>
+    public long WindowBelow => _belowWindow;
+
+    /// <inheritdoc cref="WindowLow"/>
+    public ReadOnlySpan<uint> WindowMagnitudes => _kept.AsSpan(0, _kept is null ? 0 : _keptCount);
+
+    /// <inheritdoc cref="WindowLow"/>
+    public ReadOnlySpan<int> WindowIndices => _indices.AsSpan(0, _indices is null ? 0 : _keptCount);
+
+    /// <summary>
+    /// Narrows the window of the first pass under way to [<paramref name="low"/>, <paramref name="high"/>] (inside
+    /// the current one): kept magnitudes below it count as below the window from now on, those above it are dropped.
+    /// </summary>
+    public void NarrowWindow(uint low, uint high)
+    {
+        if (_kept is null || _phase != Phase.Window) return;
+        int kept = 0;
+        long below = 0;
+        for (int j = 0; j < _keptCount; j++)
+        {
+            uint m = _kept[j];
+            if (m < low) below++;
+            else if (m <= high)
+            {
+                _kept[kept] = m;
+                if (_indices is not null) _indices[kept] = _indices[j];
+                kept++;
+            }
+        }
+        _keptCount = kept;
+        _belowWindow += below;
+        (_windowLo, _windowHi) = (low, high);
+    }
+
+    /// <summary>Whether the first pass keeps a window (its chunks came in several, and it did not overflow).</summary>
+    public bool HasWindow => _kept is not null;
 
     /// <summary>The magnitude bits at the rank, the count strictly below it and the count equal to it.</summary>
     public uint Result(out int countBelow, out int countEqual)
@@ -339,7 +394,17 @@ internal sealed class MagnitudeRankSelector : IDisposable
         {
             ArrayPool<uint>.Shared.Return(sample);
         }
-        _kept = ArrayPool<uint>.Shared.Rent(Math.Min(_capacity, 1 << 16) + 64);
+        int initial = Math.Min(_capacity, 1 << 16) + 64;
+        _kept = ArrayPool<uint>.Shared.Rent(initial);
+        if (_recordIndices) _indices = ArrayPool<int>.Shared.Rent(initial);
+    }
+
+    private void ReturnWindow()
+    {
+        if (_kept is not null) ArrayPool<uint>.Shared.Return(_kept);
+        if (_indices is not null) ArrayPool<int>.Shared.Return(_indices);
+        _kept = null;
+        _indices = null;
     }
 
     /// <summary>Counts the magnitudes below the window (SIMD) and appends those inside it.</summary>
@@ -363,14 +428,14 @@ internal sealed class MagnitudeRankSelector : IDisposable
                 var m = Vector.LoadUnsafe(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(bits), (nuint)start) & abs;
                 below -= Vector.AsVectorInt32(Vector.LessThan(m, lo));
                 if (_kept is null || !Vector.LessThanOrEqualAny(m - lo, span)) continue;
-                Keep(bits.Slice(start, width));
+                Keep(bits.Slice(start, width), start);
             }
             _belowWindow += Vector.Sum(below);
         }
         var rest = bits[start..];
         foreach (var b in rest)
             if ((b & 0x7FFFFFFF) < _windowLo) _belowWindow++;
-        if (_kept is not null) Keep(rest);
+        if (_kept is not null) Keep(rest, start);
     }
 
     /// <summary>
@@ -394,6 +459,9 @@ internal sealed class MagnitudeRankSelector : IDisposable
         else
         {
             ref uint kept = ref MemoryMarshal.GetArrayDataReference(_kept);
+            bool record = _indices is not null;
+            ref int indices = ref record ? ref MemoryMarshal.GetArrayDataReference(_indices!) : ref Unsafe.NullRef<int>();
+            var index = Vector256<int>.Indices + Vector256.Create(_offset);
             var pack = PackIndices;
             for (; start + 8 <= bits.Length; start += 8)
             {
@@ -401,7 +469,9 @@ internal sealed class MagnitudeRankSelector : IDisposable
                 var under = Vector256.LessThan(m, lo);
                 below -= under;
                 uint inside = (~(under | Vector256.GreaterThan(m, hi))).ExtractMostSignificantBits();
-                Avx2.PermuteVar8x32(m, pack[inside]).AsUInt32().StoreUnsafe(ref kept, (nuint)count);
+                var permutation = pack[inside];
+                Avx2.PermuteVar8x32(m, permutation).AsUInt32().StoreUnsafe(ref kept, (nuint)count);
+                if (record) Avx2.PermuteVar8x32(index + Vector256.Create(start), permutation).StoreUnsafe(ref indices, (nuint)count);
                 count += BitOperations.PopCount(inside);
             }
         }
@@ -429,6 +499,9 @@ internal sealed class MagnitudeRankSelector : IDisposable
         else
         {
             ref uint kept = ref MemoryMarshal.GetArrayDataReference(_kept);
+            bool record = _indices is not null;
+            ref int indices = ref record ? ref MemoryMarshal.GetArrayDataReference(_indices!) : ref Unsafe.NullRef<int>();
+            var index = Vector512<int>.Indices + Vector512.Create(_offset);
             for (; start + 16 <= bits.Length; start += 16)
             {
                 var m = Vector512.LoadUnsafe(ref source, (nuint)start).AsInt32() & abs;
@@ -436,6 +509,7 @@ internal sealed class MagnitudeRankSelector : IDisposable
                 below -= under;
                 var inside = ~(under | Vector512.GreaterThan(m, hi));
                 Avx512F.Compress(Vector512<int>.Zero, inside, m).AsUInt32().StoreUnsafe(ref kept, (nuint)count);
+                if (record) Avx512F.Compress(Vector512<int>.Zero, inside, index + Vector512.Create(start)).StoreUnsafe(ref indices, (nuint)count);
                 count += BitOperations.PopCount(inside.ExtractMostSignificantBits());
             }
         }
@@ -461,25 +535,35 @@ internal sealed class MagnitudeRankSelector : IDisposable
         if (_kept is null) return;
         if (_keptCount > _capacity)
         {
-            ArrayPool<uint>.Shared.Return(_kept);
-            _kept = null;
+            ReturnWindow();
             return;
         }
         int needed = _keptCount + elements + 16;
         if (needed <= _kept.Length) return;
-        var larger = ArrayPool<uint>.Shared.Rent(Math.Max(needed, Math.Min(_capacity, _kept.Length * 2) + 64));
-        _kept.AsSpan(0, _keptCount).CopyTo(larger);
-        ArrayPool<uint>.Shared.Return(_kept);
-        _kept = larger;
+        int size = Math.Max(needed, Math.Min(_capacity, _kept.Length * 2) + 64);
+        _kept = Grow(_kept, size, _keptCount);
+        if (_indices is not null) _indices = Grow(_indices, size, _keptCount);
     }
 
-    /// <summary>Appends the magnitudes inside the window (a write per element, an advance per hit); room is made beforehand.</summary>
-    private void Keep(ReadOnlySpan<uint> block)
+    private static T[] Grow<T>(T[] array, int size, int used)
     {
-        foreach (var b in block)
+        var larger = ArrayPool<T>.Shared.Rent(size);
+        array.AsSpan(0, used).CopyTo(larger);
+        ArrayPool<T>.Shared.Return(array);
+        return larger;
+    }
+
+    /// <summary>
+    /// Appends the magnitudes inside the window of a block that starts at chunk element <paramref name="start"/> (a
+    /// write per element, an advance per hit); room is made beforehand.
+    /// </summary>
+    private void Keep(ReadOnlySpan<uint> block, int start)
+    {
+        for (int j = 0; j < block.Length; j++)
         {
-            var m = b & 0x7FFFFFFF;
+            var m = block[j] & 0x7FFFFFFF;
             _kept![_keptCount] = m;
+            if (_indices is not null) _indices[_keptCount] = _offset + start + j;
             _keptCount += m - _windowLo <= _windowHi - _windowLo ? 1 : 0;
         }
     }
@@ -514,8 +598,7 @@ internal sealed class MagnitudeRankSelector : IDisposable
     public void Dispose()
     {
         ArrayPool<int>.Shared.Return(_histogram);
-        if (_kept is not null) ArrayPool<uint>.Shared.Return(_kept);
-        _kept = null;
+        ReturnWindow();
     }
 }
 

@@ -47,7 +47,9 @@ internal static class TaskVectorPruning
 /// The sparsifier and rescale of one task vector over a tensor streamed in chunks (index order, whole rows for
 /// DELLA): rank passes when pruning by magnitude rank (<see cref="CountRanks"/>: one, or up to three on a wrong guess), a
 /// norm pass when rescaling (<see cref="AccumulateNorms"/>), then <see cref="Prune"/> per chunk. Each pass starts
-/// with <see cref="Restart"/>. The L1 norms are summed in float64 chunk by chunk (each chunk's SIMD float64 sum added
+/// with <see cref="Restart"/>. A pruner made <c>provisional</c> (<see cref="DecidesInOnePass"/>) needs no pass
+/// before <see cref="Prune"/>: it ranks while pruning (<see cref="ProvisionalMagnitudeMask"/>), and after
+/// <see cref="FinishProvisional"/> names the elements to recompute (<see cref="AddCorrections"/>, <see cref="Exact"/>). The L1 norms are summed in float64 chunk by chunk (each chunk's SIMD float64 sum added
 /// in chunk order): chunk boundaries depend only on the tensor, so the scale is the same whatever the thread count.
 /// </summary>
 internal sealed class TaskVectorPruner : IDisposable
@@ -57,6 +59,7 @@ internal sealed class TaskVectorPruner : IDisposable
     private readonly PruneSettings _s;
     private readonly bool _inactive, _zeroAll;
     private readonly MagnitudeRankSelector? _low, _high;
+    private readonly ProvisionalMagnitudeMask? _provisional;
     private readonly int _rankLo, _rankHi;
     private RankRangeKeeper _keeper = RankRangeKeeper.Everything;
     private double _before, _after;
@@ -67,7 +70,25 @@ internal sealed class TaskVectorPruner : IDisposable
     private readonly ulong[]? _kept;
     private float[]? _unmasked;
 
-    public TaskVectorPruner(SparsificationKind kind, in PruneSettings s, int length)
+    /// <summary>
+    /// Tensors from this many elements on are pruned by magnitude in the pass that ranks (when allowed): below it the
+    /// second read is cheap and the separate passes cost less than the corrections.
+    /// </summary>
+    internal const int OnePassMinimum = 1 << 20;
+
+    /// <summary>
+    /// Whether a pruner of these settings can prune chunks of <paramref name="length"/> elements without a pass
+    /// before: no L1 rescale (it needs the final mask's norm first), and no rank select, or a single large one.
+    /// </summary>
+    public static bool DecidesInOnePass(SparsificationKind kind, in PruneSettings s, int length) =>
+        kind == SparsificationKind.None || s.Density >= 1
+        || (kind == SparsificationKind.Magnitude && !s.Rescale && length >= OnePassMinimum);
+
+    /// <param name="provisionalChunk">
+    /// When positive (and <see cref="DecidesInOnePass"/>), the chunk length of a one-pass prune: chunks come in index
+    /// order, every one but the last this long.
+    /// </param>
+    public TaskVectorPruner(SparsificationKind kind, in PruneSettings s, int length, int provisionalChunk = 0)
     {
         _kind = kind;
         _s = s;
@@ -83,6 +104,8 @@ internal sealed class TaskVectorPruner : IDisposable
             hi = Math.Min(hi, n);
             if (lo == 0 && hi == n) _inactive = true;
             else if (lo >= hi) _zeroAll = true;
+            else if (provisionalChunk > 0 && hi == n)
+                _provisional = new ProvisionalMagnitudeMask(lo, n, provisionalChunk);
             else
             {
                 (_rankLo, _rankHi) = (lo, hi);
@@ -178,6 +201,11 @@ internal sealed class TaskVectorPruner : IDisposable
     public void Prune(Span<float> chunk, long offset)
     {
         if (_inactive) return;
+        if (_provisional is not null)
+        {
+            _provisional.Apply(chunk, (int)offset);
+            return;
+        }
         if (_kept is not null)
         {
             var bits = MemoryMarshal.Cast<float, uint>(chunk);
@@ -248,8 +276,27 @@ internal sealed class TaskVectorPruner : IDisposable
         }
     }
 
+    /// <summary>
+    /// Ends a one-pass prune: false when its rank fell outside the window guessed from the first chunk (then the
+    /// tensor must be merged again with separate passes).
+    /// </summary>
+    public bool FinishProvisional() => _provisional?.Finish() ?? true;
+
+    /// <summary>Appends the elements that a one-pass prune decided wrongly, in index order (after <see cref="FinishProvisional"/>).</summary>
+    public void AddCorrections(List<int> corrections) => _provisional?.AddCorrections(corrections);
+
+    /// <summary>The pruned value of element <paramref name="index"/> whose task-vector value is <paramref name="value"/>, by the exact rule.</summary>
+    public float Exact(int index, float value)
+    {
+        if (_inactive) return value;
+        if (_zeroAll) return 0;
+        if (_provisional is null) throw new InvalidOperationException("element-wise pruning needs a one-pass pruner");
+        return _provisional.Keeps(index, value) ? value : 0;
+    }
+
     public void Dispose()
     {
+        _provisional?.Dispose();
         _low?.Dispose();
         _high?.Dispose();
         if (_rowKeys is not null) ArrayPool<ulong>.Shared.Return(_rowKeys);
