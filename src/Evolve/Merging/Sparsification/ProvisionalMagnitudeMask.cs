@@ -26,8 +26,12 @@ internal sealed class ProvisionalMagnitudeMask : IDisposable
     private const int EstimateUntil = 32;
     /// <summary>Standard errors of the quantile estimate kept on each side of the narrowed window.</summary>
     private const double NarrowSigmas = 6;
-    /// <summary>Quantile kept on each side beyond them, for tensors whose magnitudes drift along the index.</summary>
-    private const double NarrowSlack = 5e-4;
+    /// <summary>
+    /// Quantile kept on each side beyond them: the standard error assumes the prefix seen is like the rest, and a
+    /// weight matrix whose rows differ in scale breaks that; a window narrowed too far costs a whole second merge
+    /// (the fallback), a wider one only a longer kept list.
+    /// </summary>
+    private const double NarrowSlack = 2e-3;
     private readonly List<int> _letGo = [];
     private readonly MagnitudeRankSelector _selector;
     private readonly int _rank, _length, _chunk;
