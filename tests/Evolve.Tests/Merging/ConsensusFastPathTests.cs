@@ -24,14 +24,16 @@ public sealed class ConsensusFastPathTests
     [InlineData("dare_ties", 40_001, 9, 0.0)]
     [InlineData("breadcrumbs_ties", 40_001, 10, 0.02)]
     [InlineData("della", 41_300, 11, 0.0)]
-    [InlineData("ties", 50_000, 12, 0.0, true)]
-    [InlineData("breadcrumbs_ties", 50_000, 13, 0.02, true)]
-    // Past TaskVectorPruner.OnePassMinimum: TIES decides its masks in one pass and corrects them (the quantized
-    // magnitudes make the corrections many: every element equal to a threshold up to its quota); the skewed start
-    // makes the one pass fail, and the separate passes run.
+    [InlineData("ties", 50_000, 12, 0.0, "skewed start")]
+    [InlineData("breadcrumbs_ties", 50_000, 13, 0.02, "skewed start")]
+    // Past TaskVectorPruner.OnePassMinimum: TIES decides its masks in one pass from a sample and corrects them (the
+    // quantized magnitudes tie in long runs at the thresholds); task vectors whose scale grows fourfold along the
+    // tensor, as rows of a weight matrix differ in scale, still pass once; task vectors 1024 times smaller exactly
+    // where the sample's blocks lie make the one pass fail, and the separate passes run.
     [InlineData("ties", 1_100_000, 14, 0.0)]
-    [InlineData("ties", 1_100_000, 15, 0.0, true)]
-    public void FastPathEqualsScalarReferenceBitForBit(string method, int length, int seed, double gamma, bool skewedStart = false)
+    [InlineData("ties", 1_100_000, 15, 0.0, "drifting scale")]
+    [InlineData("ties", 1_100_000, 16, 0.0, "small where sampled")]
+    public void FastPathEqualsScalarReferenceBitForBit(string method, int length, int seed, double gamma, string inputs = "even")
     {
         var random = new Random(seed);
         // Multiples of 1/16 in [−1, 1]: about 33 distinct magnitudes, so the thresholds fall inside runs of ties.
@@ -39,7 +41,14 @@ public sealed class ConsensusFastPathTests
         var baseTensor = Enumerable.Range(0, length).Select(_ => Quantized()).ToArray();
         // A skewed start (tiny task vectors in the first chunk) makes the first chunk's guess of the rank's
         // neighbourhood wrong, so the second histogram pass runs.
-        var models = Enumerable.Range(0, 3).Select(_ => baseTensor.Select((b, j) => b + Quantized() / (skewedStart && j < 20_000 ? 64 : 1)).ToArray()).ToArray();
+        float Scale(int j) => inputs switch
+        {
+            "skewed start" => j < 20_000 ? 1 / 64f : 1,
+            "drifting scale" => 0.5f + 1.5f * j / length,
+            "small where sampled" => j - (long)((long)j * 256 / length) * length / 256 < 256 ? 1 / 1024f : 1,
+            _ => 1,
+        };
+        var models = Enumerable.Range(0, 3).Select(_ => baseTensor.Select((b, j) => b + Quantized() * Scale(j)).ToArray()).ToArray();
         var given = new Dictionary<string, double[]> { ["weight"] = [1.0, 0.6, -0.3], ["density"] = [0.3, 0.55, 0.8] };
         if (gamma > 0) given["gamma"] = [gamma, gamma, gamma];
         long[] shape = method == "della" ? [length / 59, 59] : [length];

@@ -249,13 +249,15 @@ public sealed class RankSelectPathTests
         var rng = new Random(9);
         var x = Enumerable.Range(0, n).Select(_ => rng.Next(-2000, 2001) / 1024f).ToArray();
         var sorted = x.Select(v => BitConverter.SingleToUInt32Bits(Math.Abs(v))).Order().ToArray();
-        foreach (var rank in new[] { n / 2, n / 3 })
+        // A guess of the magnitude at the rank (as a one-pass merge's sample gives) settles it with one count when
+        // right, and changes nothing when wrong.
+        foreach (var (rank, guess) in new[] { (n / 2, (uint?)null), (n / 3, null), (n / 2, sorted[n / 2]), (n / 3, sorted[n / 3] + 1) })
         {
             using var selector = new MagnitudeRankSelector(rank, n);
             while (selector.NeedsPass)
             {
                 for (int start = 0; start < n; start += chunk) selector.Count(x.AsSpan(start, Math.Min(chunk, n - start)));
-                selector.EndPass();
+                selector.EndPass(guess);
             }
             var bits = selector.Result(out var below, out var equal);
             Assert.Equal(sorted[rank], bits);

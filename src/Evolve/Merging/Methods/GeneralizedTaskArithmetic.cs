@@ -113,7 +113,7 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
         var buffers = new StreamBuffers(context, chunk, k);
         if (onePass)
         {
-            var provisional = Pruners(settings, n, chunk);
+            var provisional = Pruners(settings, n, provisional: true);
             try
             {
                 if (TryMergeInOnePass(context, provisional, buffers, weights, normalize, lambda, output)) return;
@@ -124,7 +124,7 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
             }
         }
 
-        var pruners = Pruners(settings, n, 0);
+        var pruners = Pruners(settings, n, provisional: false);
         try
         {
             var active = new bool[k];
@@ -160,10 +160,10 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
         }
     }
 
-    private TaskVectorPruner[] Pruners(PruneSettings[] settings, int n, int provisionalChunk)
+    private TaskVectorPruner[] Pruners(PruneSettings[] settings, int n, bool provisional)
     {
         var pruners = new TaskVectorPruner[settings.Length];
-        for (int i = 0; i < settings.Length; i++) pruners[i] = new TaskVectorPruner(_sparsification, settings[i], n, provisionalChunk);
+        for (int i = 0; i < settings.Length; i++) pruners[i] = new TaskVectorPruner(_sparsification, settings[i], n, provisional);
         return pruners;
     }
 
@@ -191,6 +191,7 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
     private bool TryMergeInOnePass(TensorMergeContext context, TaskVectorPruner[] pruners, StreamBuffers buffers,
         ReadOnlySpan<double> weights, bool normalize, float lambda, Span<float> output)
     {
+        BeginFromSample(context, pruners);
         CombinePass(context, pruners, buffers, weights, normalize, lambda, output);
         var corrections = new List<int>();
         foreach (var q in pruners)
@@ -224,6 +225,27 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
             else output[indices[j]] = values[j];
         }
         return true;
+    }
+
+    /// <summary>Blocks read for the one-pass sample: evenly spaced over the tensor, together 64 Ki elements.</summary>
+    private const int SampleBlocks = 256, SampleBlock = 256;
+
+    /// <summary>Starts each one-pass pruner from its task vector's values in <see cref="SampleBlocks"/> blocks spread over the tensor.</summary>
+    private static void BeginFromSample(TensorMergeContext context, TaskVectorPruner[] pruners)
+    {
+        int n = context.Length, k = pruners.Length;
+        var samples = new float[k][];
+        for (int i = 0; i < k; i++) samples[i] = context.Scratch.FloatArray(SampleBlocks * SampleBlock);
+        Span<float> baseBlock = stackalloc float[SampleBlock];
+        int taken = 0;
+        for (int block = 0; block < SampleBlocks; block++)
+        {
+            int start = (int)((long)block * n / SampleBlocks);
+            var b = context.BaseChunk(start, baseBlock[..Math.Min(SampleBlock, n - start)]);
+            for (int i = 0; i < k; i++) context.ModelDelta(i, start, b, samples[i].AsSpan(taken, b.Length));
+            taken += b.Length;
+        }
+        for (int i = 0; i < k; i++) pruners[i].BeginProvisional(samples[i].AsSpan(0, taken));
     }
 
     private void Combine(ReadOnlySpan<float> b, float[][] deltas, ReadOnlySpan<double> weights, bool normalize, float lambda, Span<float> target)

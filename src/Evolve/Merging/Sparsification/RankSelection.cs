@@ -65,9 +65,10 @@ internal static class RankSelection
 /// kept few and the tensor is read once. Otherwise, or for a single chunk, two histogram passes (high 15 bits, then
 /// low 16 bits within the rank's bin) find it. A histogram costs its 2¹⁵ + 2¹⁶ bins whatever the element count, so a
 /// tensor, or a kept list, of at most <see cref="SmallSelect"/> elements is selected in a copy instead
-/// (<see cref="QuickSelect"/>). A selector that records indices also keeps each windowed magnitude's element index,
-/// and keeps the window after the pass (<see cref="Window"/>), for a caller that decided elements provisionally
-/// during the pass and corrects them once the rank is known.
+/// (<see cref="QuickSelect"/>). A caller may set the window itself (<see cref="StartWindow"/>). A selector that
+/// records indices also keeps each windowed magnitude's element index, and keeps the window after the pass
+/// (<see cref="WindowMagnitudes"/>), for a caller that decided elements provisionally during the pass and corrects
+/// them once the rank is known.
 /// </summary>
 internal sealed class MagnitudeRankSelector : IDisposable
 {
@@ -119,6 +120,7 @@ internal sealed class MagnitudeRankSelector : IDisposable
             if (bits.Length < _length && bits.Length >= 1024)
             {
                 GuessWindow(bits);
+                AllocateWindow();
                 _phase = Phase.Window;
             }
             else StartHigh();
@@ -138,12 +140,19 @@ internal sealed class MagnitudeRankSelector : IDisposable
         }
     }
 
-    public void EndPass()
+    /// <param name="guess">
+    /// A likely magnitude at the rank, e.g. a sample's: when the rank falls in its run of equal magnitudes (common
+    /// when task vectors are quantized), one count over the window replaces the select.
+    /// </param>
+    public void EndPass(uint? guess = null)
     {
         switch (_phase)
         {
             case Phase.Window:
-                if (_kept is not null && _belowWindow <= _rank && _rank < _belowWindow + _keptCount) SelectFromKept();
+                if (_kept is not null && _belowWindow <= _rank && _rank < _belowWindow + _keptCount)
+                {
+                    if (guess is not { } g || !TryGuess(g)) SelectFromKept();
+                }
                 else StartHigh();
                 if (!_recordIndices || _phase != Phase.Done) ReturnWindow();
                 break;
@@ -160,47 +169,24 @@ internal sealed class MagnitudeRankSelector : IDisposable
     }
 
     /// <summary>
-    /// While the first pass runs, and after it when indices are recorded and the rank fell inside: the window's bounds
-    /// (magnitude bits), the count of elements below it so far, and the magnitudes inside it with their element
-    /// indices, in index order (empty when the pass gave the window up).
+    /// While the first pass runs, and after it when indices are recorded and the rank fell inside: the magnitudes
+    /// inside the window with their element indices, in index order (empty when the pass gave the window up).
     /// </summary>
-    public uint WindowLow => _windowLo;
-
-    /// <inheritdoc cref="WindowLow"/>
-    public uint WindowHigh => _windowHi;
-
-    /// <inheritdoc cref="WindowLow"/>
-    public long WindowBelow => _belowWindow;
-
-    /// <inheritdoc cref="WindowLow"/>
     public ReadOnlySpan<uint> WindowMagnitudes => _kept.AsSpan(0, _kept is null ? 0 : _keptCount);
 
-    /// <inheritdoc cref="WindowLow"/>
+    /// <inheritdoc cref="WindowMagnitudes"/>
     public ReadOnlySpan<int> WindowIndices => _indices.AsSpan(0, _indices is null ? 0 : _keptCount);
 
     /// <summary>
-    /// Narrows the window of the first pass under way to [<paramref name="low"/>, <paramref name="high"/>] (inside
-    /// the current one): kept magnitudes below it count as below the window from now on, those above it are dropped.
+    /// Starts the first pass with the window [<paramref name="low"/>, <paramref name="high"/>] (magnitude bits) found
+    /// beforehand, e.g. from a sample spread over the tensor, instead of the first chunk's guess.
     /// </summary>
-    public void NarrowWindow(uint low, uint high)
+    public void StartWindow(uint low, uint high)
     {
-        if (_kept is null || _phase != Phase.Window) return;
-        int kept = 0;
-        long below = 0;
-        for (int j = 0; j < _keptCount; j++)
-        {
-            uint m = _kept[j];
-            if (m < low) below++;
-            else if (m <= high)
-            {
-                _kept[kept] = m;
-                if (_indices is not null) _indices[kept] = _indices[j];
-                kept++;
-            }
-        }
-        _keptCount = kept;
-        _belowWindow += below;
+        if (_phase != Phase.Start) throw new InvalidOperationException("the window is set before the first chunk");
         (_windowLo, _windowHi) = (low, high);
+        AllocateWindow();
+        _phase = Phase.Window;
     }
 
     /// <summary>Whether the first pass keeps a window (its chunks came in several, and it did not overflow).</summary>
@@ -311,6 +297,40 @@ internal sealed class MagnitudeRankSelector : IDisposable
         return values[k];
     }
 
+    /// <summary>Finishes with <paramref name="guess"/> when the rank falls among the kept magnitudes equal to it.</summary>
+    private bool TryGuess(uint guess)
+    {
+        var kept = _kept.AsSpan(0, _keptCount);
+        int less = 0, equal = 0, j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref uint k0 = ref MemoryMarshal.GetReference(kept);
+            // Magnitudes lie below 2³¹: signed compares order them.
+            var g = Vector256.Create((int)guess);
+            Vector256<int> below = Vector256<int>.Zero, same = Vector256<int>.Zero;
+            for (; j + 8 <= kept.Length; j += 8)
+            {
+                var m = Vector256.LoadUnsafe(ref k0, (nuint)j).AsInt32();
+                below -= Vector256.LessThan(m, g);
+                same -= Vector256.Equals(m, g);
+            }
+            less = Vector256.Sum(below);
+            equal = Vector256.Sum(same);
+        }
+        for (; j < kept.Length; j++)
+        {
+            less += kept[j] < guess ? 1 : 0;
+            equal += kept[j] == guess ? 1 : 0;
+        }
+        long first = _belowWindow + less;
+        if (_rank < first || _rank >= first + equal) return false;
+        _result = guess;
+        _countBelow = (int)first;
+        _countEqual = equal;
+        _phase = Phase.Done;
+        return true;
+    }
+
     /// <summary>The same two-level select over the kept magnitudes, every other element lying below the window.</summary>
     private void SelectFromKept()
     {
@@ -394,6 +414,10 @@ internal sealed class MagnitudeRankSelector : IDisposable
         {
             ArrayPool<uint>.Shared.Return(sample);
         }
+    }
+
+    private void AllocateWindow()
+    {
         int initial = Math.Min(_capacity, 1 << 16) + 64;
         _kept = ArrayPool<uint>.Shared.Rent(initial);
         if (_recordIndices) _indices = ArrayPool<int>.Shared.Rent(initial);

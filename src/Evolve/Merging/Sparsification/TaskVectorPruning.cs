@@ -48,8 +48,9 @@ internal static class TaskVectorPruning
 /// DELLA): rank passes when pruning by magnitude rank (<see cref="CountRanks"/>: one, or up to three on a wrong guess), a
 /// norm pass when rescaling (<see cref="AccumulateNorms"/>), then <see cref="Prune"/> per chunk. Each pass starts
 /// with <see cref="Restart"/>. A pruner made <c>provisional</c> (<see cref="DecidesInOnePass"/>) needs no pass
-/// before <see cref="Prune"/>: it ranks while pruning (<see cref="ProvisionalMagnitudeMask"/>), and after
-/// <see cref="FinishProvisional"/> names the elements to recompute (<see cref="AddCorrections"/>, <see cref="Exact"/>). The L1 norms are summed in float64 chunk by chunk (each chunk's SIMD float64 sum added
+/// before <see cref="Prune"/>, only a sample (<see cref="BeginProvisional"/>): it ranks while pruning
+/// (<see cref="ProvisionalMagnitudeMask"/>), and after <see cref="FinishProvisional"/> names the elements to
+/// recompute (<see cref="AddCorrections"/>, <see cref="Exact"/>). The L1 norms are summed in float64 chunk by chunk (each chunk's SIMD float64 sum added
 /// in chunk order): chunk boundaries depend only on the tensor, so the scale is the same whatever the thread count.
 /// </summary>
 internal sealed class TaskVectorPruner : IDisposable
@@ -84,11 +85,10 @@ internal sealed class TaskVectorPruner : IDisposable
         kind == SparsificationKind.None || s.Density >= 1
         || (kind == SparsificationKind.Magnitude && !s.Rescale && length >= OnePassMinimum);
 
-    /// <param name="provisionalChunk">
-    /// When positive (and <see cref="DecidesInOnePass"/>), the chunk length of a one-pass prune: chunks come in index
-    /// order, every one but the last this long.
+    /// <param name="provisional">
+    /// A one-pass prune (when <see cref="DecidesInOnePass"/>): <see cref="BeginProvisional"/> before the chunks.
     /// </param>
-    public TaskVectorPruner(SparsificationKind kind, in PruneSettings s, int length, int provisionalChunk = 0)
+    public TaskVectorPruner(SparsificationKind kind, in PruneSettings s, int length, bool provisional = false)
     {
         _kind = kind;
         _s = s;
@@ -104,8 +104,8 @@ internal sealed class TaskVectorPruner : IDisposable
             hi = Math.Min(hi, n);
             if (lo == 0 && hi == n) _inactive = true;
             else if (lo >= hi) _zeroAll = true;
-            else if (provisionalChunk > 0 && hi == n)
-                _provisional = new ProvisionalMagnitudeMask(lo, n, provisionalChunk);
+            else if (provisional && hi == n)
+                _provisional = new ProvisionalMagnitudeMask(lo, n);
             else
             {
                 (_rankLo, _rankHi) = (lo, hi);
@@ -275,6 +275,9 @@ internal sealed class TaskVectorPruner : IDisposable
                 throw new ArgumentOutOfRangeException(nameof(_kind));
         }
     }
+
+    /// <summary>Starts a one-pass prune from task-vector values sampled evenly over the tensor (<see cref="ProvisionalMagnitudeMask.Begin"/>).</summary>
+    public void BeginProvisional(ReadOnlySpan<float> sample) => _provisional?.Begin(sample);
 
     /// <summary>
     /// Ends a one-pass prune: false when its rank fell outside the window guessed from the first chunk (then the
