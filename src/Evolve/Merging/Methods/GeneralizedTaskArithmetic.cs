@@ -219,11 +219,10 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
         }
         var values = scratch.FloatArray(m).AsSpan(0, m);
         Combine(b, deltas, weights, normalize, lambda, values);
-        for (int j = 0; j < m; j++)
-        {
-            if (context.OutputWriter is { } writer) writer(indices[j], values.Slice(j, 1));
-            else output[indices[j]] = values[j];
-        }
+        if (context.OutputWriter is { } writer)
+            for (int j = 0; j < m; j++) writer(indices[j], values.Slice(j, 1));
+        else
+            for (int j = 0; j < m; j++) output[indices[j]] = values[j];
         return true;
     }
 

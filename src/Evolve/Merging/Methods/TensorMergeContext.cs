@@ -133,8 +133,8 @@ internal sealed class TensorMergeContext
 
     /// <summary>
     /// When set, a method that <see cref="IMergeMethod.ReadsInChunks">reads in chunks</see> hands each output chunk
-    /// here (see <see cref="OutputChunkWriter"/> for the order) instead of writing the output span, so the executor stores it in the output dtype at
-    /// once rather than through a whole-tensor float32 buffer.
+    /// here (see <see cref="OutputChunkWriter"/> for the order) instead of writing the output span, so the executor
+    /// stores it in the output dtype at once rather than through a whole-tensor float32 buffer.
     /// </summary>
     public OutputChunkWriter? OutputWriter { get; init; }
 
