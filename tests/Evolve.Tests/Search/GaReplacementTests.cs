@@ -81,7 +81,7 @@ public class GaReplacementTests
     [Fact]
     public void A_ga_replacing_the_worst_keeps_its_population_against_a_worse_child_and_admits_a_fitter_one()
     {
-        var ga = new GeneticAlgorithm(Space, 7, new GaSettings { PopulationSize = 3, Replacement = new CrowdingReplacement(0) });
+        var ga = new GeneticAlgorithm(Space, 7, new GaSettings { PopulationSize = 3, InitialDesignSize = 3, Replacement = new CrowdingReplacement(0) });
         foreach (var f in new[] { -1.0, -3.0, -2.0 })
             ga.Tell(ga.Ask().Id, f);
         Assert.Equal([0L, 1, 2], ga.Population.Select(m => m.Id));
@@ -95,7 +95,7 @@ public class GaReplacementTests
     [Fact]
     public void The_default_ga_replaces_its_oldest_non_elite_member_whatever_the_child()
     {
-        var ga = new GeneticAlgorithm(Space, 7, new GaSettings { PopulationSize = 3 });
+        var ga = new GeneticAlgorithm(Space, 7, new GaSettings { PopulationSize = 3, InitialDesignSize = 3 });
         foreach (var f in new[] { -1.0, -3.0, -2.0 })
             ga.Tell(ga.Ask().Id, f);
         var child = ga.Ask();

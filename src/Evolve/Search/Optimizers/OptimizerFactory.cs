@@ -6,8 +6,8 @@ namespace Evolve.Search.Optimizers;
 
 /// <summary>
 /// The optimizers `evolve search --optimizer` names, each seeded and each asking the seed individuals first: the GA
-/// puts them into its first population, random search asks them before its uniform draws, CMA-ES starts its mean at
-/// the first seed (the space's uniform average, when it has one) and asks them all first (<see cref="SeededStart"/>).
+/// asks them at the head of its initial design, random search before its uniform draws, CMA-ES starts its mean at the
+/// first seed (the space's uniform average, when it has one) and asks them all first (<see cref="SeededStart"/>).
 /// </summary>
 internal static class OptimizerFactory
 {
