@@ -20,11 +20,10 @@ internal sealed record MethodThroughput(string Method, double Seconds, double GB
 internal sealed record MergeBenchmarkResult(
     long ModelBytes, int Models, int Layers, int Threads, double BandwidthGBps, IReadOnlyList<MethodThroughput> Methods,
     double DiskMergeSeconds, long PeakRssBytes, long PeakAnonymousRssBytes, long PeakWorkingBytes,
-    double FullMergeSeconds, double IncrementalSeconds, int IncrementalComputed, int IncrementalReused)
+    double FullMergeSeconds, double IncrementalSeconds, double IncrementalRatio, int IncrementalComputed, int IncrementalReused)
 {
     public double PeakRssRatio => PeakRssBytes / (double)ModelBytes;
     public double PeakAnonymousRssRatio => PeakAnonymousRssBytes / (double)ModelBytes;
-    public double IncrementalRatio => IncrementalSeconds / FullMergeSeconds;
 }
 
 /// <summary>
@@ -92,9 +91,9 @@ internal static class MergeBenchmark
                 double bandwidthGBps = inputBytes / 1e9 / Median(baselines);
 
                 progress?.Report("full and incremental merges into a weight set");
-                var (full, incremental, stats) = Incremental(models, paths, threads);
+                var (full, incremental, ratio, stats) = Incremental(models, paths, threads, repetitions);
                 return new MergeBenchmarkResult(modelBytes, 3, layers, threads, bandwidthGBps, measured, diskSeconds, peakRss, peakAnon, working,
-                    full, incremental, stats.Computed, stats.Reused);
+                    full, incremental, ratio, stats.Computed, stats.Reused);
             }
             finally
             {
@@ -186,16 +185,32 @@ internal static class MergeBenchmark
     private static long Kilobytes(string line) =>
         long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
 
-    private static (double Full, double Incremental, MergeStats Stats) Incremental(ModelSet models, string[] p, int threads)
+    /// <summary>
+    /// Pairs of a full merge into a fresh weight set and a re-merge after layer 1's weight changes, repeated: the
+    /// medians of both times and of the pairs' ratios (a single pair swings with the cost of faulting in fresh
+    /// buffers, which varies on a shared machine). A first pair warms the weight-set path up, untimed.
+    /// </summary>
+    private static (double Full, double Incremental, double Ratio, MergeStats Stats) Incremental(ModelSet models, string[] p, int threads, int repetitions)
     {
         string Recipe(double layerOne) => $"merge_method: ties\nbase_model: {p[0]}\nmodels:\n"
             + $"  - model: {p[1]}\n    parameters:\n      weight: [{{filter: layers.1., value: {layerOne.ToString(System.Globalization.CultureInfo.InvariantCulture)}}}, {{value: 0.6}}]\n      density: 0.5\n"
             + $"  - model: {p[2]}\n    parameters: {{weight: 0.4, density: 0.5}}\n";
-        using var weights = new WeightSet();
         var executor = new MergeExecutor(new MergeExecutorOptions { Threads = threads });
-        var full = executor.MergeInto(MergePlanner.Plan(RecipeYaml.Parse(Recipe(0.6)), models), weights);
-        var changed = executor.MergeInto(MergePlanner.Plan(RecipeYaml.Parse(Recipe(0.8)), models), weights);
-        return (full.Elapsed.TotalSeconds, changed.Elapsed.TotalSeconds, changed);
+        var fulls = new List<double>();
+        var changes = new List<double>();
+        var ratios = new List<double>();
+        MergeStats? stats = null;
+        for (int r = -1; r < Math.Max(1, repetitions); r++)
+        {
+            using var weights = new WeightSet();
+            var full = executor.MergeInto(MergePlanner.Plan(RecipeYaml.Parse(Recipe(0.6)), models), weights);
+            stats = executor.MergeInto(MergePlanner.Plan(RecipeYaml.Parse(Recipe(0.8)), models), weights);
+            if (r < 0) continue;
+            fulls.Add(full.Elapsed.TotalSeconds);
+            changes.Add(stats.Elapsed.TotalSeconds);
+            ratios.Add(stats.Elapsed.TotalSeconds / full.Elapsed.TotalSeconds);
+        }
+        return (Median(fulls), Median(changes), Median(ratios), stats!);
     }
 
     private static double Median(IEnumerable<double> values)
