@@ -188,8 +188,11 @@ internal static class MergeBenchmark
     /// <summary>
     /// Pairs of a full merge into a fresh weight set and a re-merge after layer 1's weight changes, repeated: the
     /// medians of both times and of the pairs' ratios (a single pair swings with the cost of faulting in fresh
-    /// buffers, which varies on a shared machine). A first pair warms the weight-set path up, untimed.
+    /// buffers, which varies on a shared machine, and now and then a re-merge takes twice its usual time). A first
+    /// pair warms the weight-set path up, untimed; at least <see cref="IncrementalPairs"/> pairs are timed.
     /// </summary>
+    private const int IncrementalPairs = 5;
+
     private static (double Full, double Incremental, double Ratio, MergeStats Stats) Incremental(ModelSet models, string[] p, int threads, int repetitions)
     {
         string Recipe(double layerOne) => $"merge_method: ties\nbase_model: {p[0]}\nmodels:\n"
@@ -200,7 +203,7 @@ internal static class MergeBenchmark
         var changes = new List<double>();
         var ratios = new List<double>();
         MergeStats? stats = null;
-        for (int r = -1; r < Math.Max(1, repetitions); r++)
+        for (int r = -1; r < Math.Max(IncrementalPairs, repetitions); r++)
         {
             using var weights = new WeightSet();
             var full = executor.MergeInto(MergePlanner.Plan(RecipeYaml.Parse(Recipe(0.6)), models), weights);
