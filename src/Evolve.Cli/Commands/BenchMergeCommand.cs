@@ -41,7 +41,8 @@ internal static class BenchMergeCommand
             stdout.WriteLine(F($"  bandwidth baseline (SIMD RMW, 3 in 1 out)  {r.BandwidthGBps,7:0.00} GB/s of input"));
             foreach (var m in r.Methods)
                 stdout.WriteLine(F($"  {m.Method,-16} {m.GBps,7:0.00} GB/s  ratio {m.RatioToBandwidth:0.00}  ({m.Seconds:0.00} s, CPU {m.CpuUtilization:P0} of {r.Threads} threads)"));
-            stdout.WriteLine(F($"  merge to disk (linear)  {r.DiskMergeSeconds:0.00} s; peak RSS {r.PeakRssBytes / 1e9:0.00} GB = {r.PeakRssRatio:0.00}x one model ") + F($"(anonymous {r.PeakAnonymousRssBytes / 1e9:0.00} GB = {r.PeakAnonymousRssRatio:0.00}x; executor working set {r.PeakWorkingBytes / 1e9:0.00} GB)"));
+            foreach (var d in r.DiskMerges)
+                stdout.WriteLine(F($"  merge to disk ({d.Method})  {d.Seconds:0.00} s; peak RSS {d.PeakRssBytes / 1e9:0.00} GB = {d.PeakRssBytes / (double)r.ModelBytes:0.00}x one model ") + F($"(anonymous {d.PeakAnonymousRssBytes / 1e9:0.00} GB = {d.PeakAnonymousRssBytes / (double)r.ModelBytes:0.00}x; executor working set {d.PeakWorkingBytes / 1e9:0.00} GB)"));
             stdout.WriteLine(F($"  incremental re-merge (1 of {r.Layers} layers changed)  {r.IncrementalSeconds:0.00} s vs full {r.FullMergeSeconds:0.00} s = {r.IncrementalRatio:0.00} ") + F($"(target ~{1.0 / r.Layers:0.00}; {r.IncrementalComputed} recomputed, {r.IncrementalReused} reused)"));
             return 0;
         });
