@@ -85,7 +85,11 @@ internal sealed class ProvisionalMagnitudeMask : IDisposable
             uint low = lo <= 0 ? 0 : MagnitudeRankSelector.QuickSelect(c[..at], lo);
             uint high = hi >= s - 1 ? 0x7FFFFFFF : MagnitudeRankSelector.QuickSelect(c[at..], hi - at);
             _rule = new Rule(threshold, (int)((double)(at - less) / equal * _length));
-            _selector.StartWindow(low, high);
+            int inside = 0;
+            foreach (var m in c) inside += m >= low && m <= high ? 1 : 0;
+            // The sample's share inside the window, with a standard error's margin and more.
+            double share = (double)inside / s;
+            _selector.StartWindow(low, high, (int)Math.Min(int.MaxValue - 64, (share + 4 * Math.Sqrt(share / s) + 1e-3) * _length));
         }
         finally
         {

@@ -120,7 +120,7 @@ internal sealed class MagnitudeRankSelector : IDisposable
             if (bits.Length < _length && bits.Length >= 1024)
             {
                 GuessWindow(bits);
-                AllocateWindow();
+                AllocateWindow(1 << 16);
                 _phase = Phase.Window;
             }
             else StartHigh();
@@ -179,13 +179,15 @@ internal sealed class MagnitudeRankSelector : IDisposable
 
     /// <summary>
     /// Starts the first pass with the window [<paramref name="low"/>, <paramref name="high"/>] (magnitude bits) found
-    /// beforehand, e.g. from a sample spread over the tensor, instead of the first chunk's guess.
+    /// beforehand, e.g. from a sample spread over the tensor, instead of the first chunk's guess, with room for about
+    /// <paramref name="expected"/> magnitudes inside it: the list is rented once instead of grown by doubling (every
+    /// smaller list returned on the way would stay pooled, held memory as large again).
     /// </summary>
-    public void StartWindow(uint low, uint high)
+    public void StartWindow(uint low, uint high, int expected)
     {
         if (_phase != Phase.Start) throw new InvalidOperationException("the window is set before the first chunk");
         (_windowLo, _windowHi) = (low, high);
-        AllocateWindow();
+        AllocateWindow(expected);
         _phase = Phase.Window;
     }
 
@@ -416,9 +418,9 @@ internal sealed class MagnitudeRankSelector : IDisposable
         }
     }
 
-    private void AllocateWindow()
+    private void AllocateWindow(int expected)
     {
-        int initial = Math.Min(_capacity, 1 << 16) + 64;
+        int initial = Math.Min(_capacity, expected) + 64;
         _kept = ArrayPool<uint>.Shared.Rent(initial);
         if (_recordIndices) _indices = ArrayPool<int>.Shared.Rent(initial);
     }
