@@ -232,6 +232,8 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
     /// <summary>Starts each one-pass pruner from its task vector's values in <see cref="SampleBlocks"/> blocks spread over the tensor.</summary>
     private static void BeginFromSample(TensorMergeContext context, TaskVectorPruner[] pruners)
     {
+        // A consensus merge that prunes nothing (densities of 1) decides every element at once: no sample to read.
+        if (!pruners.Any(q => q.IsProvisional)) return;
         int n = context.Length, k = pruners.Length;
         var samples = new float[k][];
         for (int i = 0; i < k; i++) samples[i] = context.Scratch.FloatArray(SampleBlocks * SampleBlock);

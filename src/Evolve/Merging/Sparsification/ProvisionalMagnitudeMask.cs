@@ -67,26 +67,19 @@ internal sealed class ProvisionalMagnitudeMask : IDisposable
         var copy = ArrayPool<uint>.Shared.Rent(s);
         try
         {
-            var c = copy.AsSpan(0, s);
-            var bits = MemoryMarshal.Cast<float, uint>(sample);
-            for (int j = 0; j < s; j++) c[j] = bits[j] & 0x7FFFFFFF;
+            var c = MagnitudeRankSelector.Magnitudes(MemoryMarshal.Cast<float, uint>(sample), copy);
             double q = (double)_rank / _length;
             double margin = WindowSigmas * Math.Sqrt(q * (1 - q) / s) + WindowSlack;
             int at = (int)Math.Min(q * s, s - 1);
             int lo = (int)Math.Floor((q - margin) * s), hi = (int)Math.Ceiling((q + margin) * s);
             uint threshold = MagnitudeRankSelector.QuickSelect(c, at);
-            int less = 0, equal = 0;
-            foreach (var m in c)
-            {
-                less += m < threshold ? 1 : 0;
-                equal += m == threshold ? 1 : 0;
-            }
+            var (less, equal) = MagnitudeRankSelector.CountLessAndEqual(c, threshold);
             // Two more order statistics, each among the elements the first select left on its side.
             uint low = lo <= 0 ? 0 : MagnitudeRankSelector.QuickSelect(c[..at], lo);
             uint high = hi >= s - 1 ? 0x7FFFFFFF : MagnitudeRankSelector.QuickSelect(c[at..], hi - at);
             _rule = new Rule(threshold, (int)((double)(at - less) / equal * _length));
-            int inside = 0;
-            foreach (var m in c) inside += m >= low && m <= high ? 1 : 0;
+            var (belowHigh, atHigh) = MagnitudeRankSelector.CountLessAndEqual(c, high);
+            int inside = belowHigh + atHigh - MagnitudeRankSelector.CountLessAndEqual(c, low).Less;
             // The sample's share inside the window, with a standard error's margin and more.
             double share = (double)inside / s;
             _selector.StartWindow(low, high, (int)Math.Min(int.MaxValue - 64, (share + 4 * Math.Sqrt(share / s) + 1e-3) * _length));

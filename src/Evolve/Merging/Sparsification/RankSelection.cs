@@ -239,15 +239,9 @@ internal sealed class MagnitudeRankSelector : IDisposable
         var copy = ArrayPool<uint>.Shared.Rent(values.Length);
         try
         {
-            var m = copy.AsSpan(0, values.Length);
-            for (int i = 0; i < m.Length; i++) m[i] = values[i] & 0x7FFFFFFF;
+            var m = Magnitudes(values, copy);
             uint result = QuickSelect(m, rank - below);
-            int less = 0, equal = 0;
-            foreach (var v in m)
-            {
-                less += v < result ? 1 : 0;
-                equal += v == result ? 1 : 0;
-            }
+            var (less, equal) = CountLessAndEqual(m, result);
             _result = result;
             _countBelow = below + less;
             _countEqual = equal;
@@ -299,31 +293,45 @@ internal sealed class MagnitudeRankSelector : IDisposable
         return values[k];
     }
 
-    /// <summary>Finishes with <paramref name="guess"/> when the rank falls among the kept magnitudes equal to it.</summary>
-    private bool TryGuess(uint guess)
+    /// <summary>The magnitudes (sign bit cleared) of float bits <paramref name="bits"/>, into the start of <paramref name="destination"/>.</summary>
+    internal static Span<uint> Magnitudes(ReadOnlySpan<uint> bits, uint[] destination)
     {
-        var kept = _kept.AsSpan(0, _keptCount);
+        var m = destination.AsSpan(0, bits.Length);
+        System.Numerics.Tensors.TensorPrimitives.BitwiseAnd(bits, 0x7FFFFFFFu, m);
+        return m;
+    }
+
+    /// <summary>How many of <paramref name="magnitudes"/> (below 2³¹) are below <paramref name="value"/>, and how many equal it.</summary>
+    internal static (int Less, int Equal) CountLessAndEqual(ReadOnlySpan<uint> magnitudes, uint value)
+    {
         int less = 0, equal = 0, j = 0;
         if (Vector256.IsHardwareAccelerated)
         {
-            ref uint k0 = ref MemoryMarshal.GetReference(kept);
+            ref uint m0 = ref MemoryMarshal.GetReference(magnitudes);
             // Magnitudes lie below 2³¹: signed compares order them.
-            var g = Vector256.Create((int)guess);
+            var v = Vector256.Create((int)value);
             Vector256<int> below = Vector256<int>.Zero, same = Vector256<int>.Zero;
-            for (; j + 8 <= kept.Length; j += 8)
+            for (; j + 8 <= magnitudes.Length; j += 8)
             {
-                var m = Vector256.LoadUnsafe(ref k0, (nuint)j).AsInt32();
-                below -= Vector256.LessThan(m, g);
-                same -= Vector256.Equals(m, g);
+                var m = Vector256.LoadUnsafe(ref m0, (nuint)j).AsInt32();
+                below -= Vector256.LessThan(m, v);
+                same -= Vector256.Equals(m, v);
             }
             less = Vector256.Sum(below);
             equal = Vector256.Sum(same);
         }
-        for (; j < kept.Length; j++)
+        for (; j < magnitudes.Length; j++)
         {
-            less += kept[j] < guess ? 1 : 0;
-            equal += kept[j] == guess ? 1 : 0;
+            less += magnitudes[j] < value ? 1 : 0;
+            equal += magnitudes[j] == value ? 1 : 0;
         }
+        return (less, equal);
+    }
+
+    /// <summary>Finishes with <paramref name="guess"/> when the rank falls among the kept magnitudes equal to it.</summary>
+    private bool TryGuess(uint guess)
+    {
+        var (less, equal) = CountLessAndEqual(_kept.AsSpan(0, _keptCount), guess);
         long first = _belowWindow + less;
         if (_rank < first || _rank >= first + equal) return false;
         _result = guess;
@@ -402,8 +410,7 @@ internal sealed class MagnitudeRankSelector : IDisposable
         var sample = ArrayPool<uint>.Shared.Rent(bits.Length);
         try
         {
-            var s = sample.AsSpan(0, bits.Length);
-            for (int i = 0; i < s.Length; i++) s[i] = bits[i] & 0x7FFFFFFF;
+            var s = Magnitudes(bits, sample);
             // Two order statistics of the chunk, not a sort of it: the higher is selected among the elements the
             // first select left at or above the lower one.
             double q = (double)_rank / _length;

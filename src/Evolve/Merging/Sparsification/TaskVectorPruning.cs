@@ -276,6 +276,9 @@ internal sealed class TaskVectorPruner : IDisposable
         }
     }
 
+    /// <summary>Whether pruning decides provisionally and needs <see cref="BeginProvisional"/> (false when nothing is pruned or everything is).</summary>
+    public bool IsProvisional => _provisional is not null;
+
     /// <summary>Starts a one-pass prune from task-vector values sampled evenly over the tensor (<see cref="ProvisionalMagnitudeMask.Begin"/>).</summary>
     public void BeginProvisional(ReadOnlySpan<float> sample) => _provisional?.Begin(sample);
 
