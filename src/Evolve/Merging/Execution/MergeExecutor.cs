@@ -184,22 +184,13 @@ internal sealed class MergeExecutor(MergeExecutorOptions? options = null)
             plan.Models[all[i].Model].TryGetInfo(all[i].Tensor, out infos[i]);
             read += infos[i].ElementCount * infos[i].DType.ByteSize();
         }
-        void Read(int input, int start, Span<float> destination, ReadOnlySpan<float> subtrahend)
+        ReadOnlySpan<byte> Stored(int input, out DType dtype)
         {
-            int size = infos[input].DType.ByteSize();
-            var stored = plan.Models[all[input].Model].GetBytes(all[input].Tensor).Slice(start * size, destination.Length * size);
-            if (subtrahend.IsEmpty) FloatConversion.ToSingle(stored, infos[input].DType, destination);
-            else StoredBlend.Difference(stored, infos[input].DType, subtrahend, destination);
-        }
-        void Gather(int input, ReadOnlySpan<int> indices, Span<float> destination)
-        {
-            int size = infos[input].DType.ByteSize();
-            var stored = plan.Models[all[input].Model].GetBytes(all[input].Tensor);
-            for (int j = 0; j < indices.Length; j++)
-                FloatConversion.ToSingle(stored.Slice(indices[j] * size, size), infos[input].DType, destination.Slice(j, 1));
+            dtype = infos[input].DType;
+            return plan.Models[all[input].Model].GetBytes(all[input].Tensor);
         }
         using var scratch = new ScratchArena();
-        var context = new TensorMergeContext(tensor.Name, tensor.Shape, tensor.Base is not null, tensor.Inputs.Length, Read, Gather,
+        var context = new TensorMergeContext(tensor.Name, tensor.Shape, tensor.Base is not null, tensor.Inputs.Length, Stored,
             tensor.Parameters, plan.Seed, scratch) { OutputWriter = writer };
         plan.Method.Merge(context, output);
         Interlocked.Add(ref _bytesRead, read);

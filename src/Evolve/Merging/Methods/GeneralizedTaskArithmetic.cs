@@ -110,19 +110,20 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
                 p.Flag("rescale"), MaskRandom.StreamKey(context.Seed, context.TensorName, i), columns);
             onePass &= TaskVectorPruner.DecidesInOnePass(_sparsification, settings[i], n);
         }
-        var buffers = new StreamBuffers(context, chunk, k);
         if (onePass)
         {
             var provisional = Pruners(settings, n, provisional: true);
             try
             {
-                if (TryMergeInOnePass(context, provisional, buffers, weights, normalize, lambda, output)) return;
+                var blocks = new StreamBuffers(context, Math.Min(OnePassChunk, n), k);
+                if (TryMergeInOnePass(context, provisional, blocks, weights, normalize, lambda, output)) return;
             }
             finally
             {
                 foreach (var q in provisional) q.Dispose();
             }
         }
+        var buffers = new StreamBuffers(context, chunk, k);
 
         var pruners = Pruners(settings, n, provisional: false);
         try
@@ -176,7 +177,12 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
         for (int start = 0; start < n; start += buffers.Chunk)
         {
             var b = buffers.Base(start);
-            for (int i = 0; i < pruners.Length; i++) pruners[i].Prune(buffers.Delta(i, start, b), start);
+            for (int i = 0; i < pruners.Length; i++)
+            {
+                var x = context.StoredBFloat16(i, start, b.Length);
+                if (x.IsEmpty) pruners[i].Prune(buffers.Delta(i, start, b), start);
+                else pruners[i].PruneDifference(x, b, buffers.Deltas[i].AsSpan(0, b.Length), start);
+            }
             var target = writer is null ? output.Slice(start, b.Length) : buffers.Output(b.Length);
             Combine(b, buffers.Deltas, weights, normalize, lambda, target);
             writer?.Invoke(start, target);
@@ -281,6 +287,13 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
 
     /// <summary>Elements per streamed chunk: every model's delta chunk, the base's and the output's stay in L2.</summary>
     internal const int StreamChunk = 1 << 14;
+
+    /// <summary>
+    /// Elements per chunk of the one-pass merge: its chunks stay in L1 between the fused widen-count-mask pass and
+    /// the combine, each read once (the separate passes read each chunk several times and are better served by L2's
+    /// larger chunks).
+    /// </summary>
+    internal const int OnePassChunk = 1 << 10;
 
     public override LinearCombination? AsLinearCombination(MethodParameters parameters, int modelCount) =>
         IsElementwise(parameters)

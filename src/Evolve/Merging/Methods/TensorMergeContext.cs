@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using Evolve.Checkpoints;
 using Evolve.Merging.Kernels;
 using Evolve.Merging.Parameters;
 
@@ -13,8 +15,7 @@ internal sealed class TensorMergeContext
 {
     private readonly float[]? _base;
     private readonly float[][]? _models;
-    private readonly InputChunkReader? _reader;
-    private readonly InputElementReader? _elements;
+    private readonly StoredInputReader? _reader;
     private readonly bool _streamedBase;
     private readonly int _modelCount;
 
@@ -39,14 +40,10 @@ internal sealed class TensorMergeContext
         Scratch = scratch;
     }
 
-    /// <summary>
-    /// Inputs read from storage chunk by chunk through <paramref name="reader"/>, and element by element through
-    /// <paramref name="elements"/> (index <paramref name="modelCount"/> is the base).
-    /// </summary>
-    public TensorMergeContext(string tensorName, long[] shape, bool hasBase, int modelCount, InputChunkReader reader,
-        InputElementReader elements, MethodParameters parameters, ulong seed, ScratchArena scratch)
+    /// <summary>Inputs converted from their stored bytes (<paramref name="reader"/>; index <paramref name="modelCount"/> is the base) as they are read.</summary>
+    public TensorMergeContext(string tensorName, long[] shape, bool hasBase, int modelCount, StoredInputReader reader,
+        MethodParameters parameters, ulong seed, ScratchArena scratch)
     {
-        _elements = elements;
         TensorName = tensorName;
         Shape = shape;
         long n = 1;
@@ -85,8 +82,7 @@ internal sealed class TensorMergeContext
     public ReadOnlySpan<float> BaseChunk(int start, Span<float> buffer)
     {
         if (_reader is null) return Base.Slice(start, buffer.Length);
-        if (!_streamedBase) throw new InvalidOperationException($"{TensorName}: the method needs a base tensor");
-        _reader(_modelCount, start, buffer, default);
+        ReadStored(BaseInput, start, buffer);
         return buffer;
     }
 
@@ -94,23 +90,22 @@ internal sealed class TensorMergeContext
     public ReadOnlySpan<float> ModelChunk(int i, int start, Span<float> buffer)
     {
         if (_reader is null) return Model(i).Slice(start, buffer.Length);
-        _reader(i, start, buffer, default);
+        ReadStored(i, start, buffer);
         return buffer;
     }
 
     /// <summary>The base's elements at <paramref name="indices"/>, in that order.</summary>
     public void BaseElements(ReadOnlySpan<int> indices, Span<float> destination)
     {
-        if (_elements is null) Gather(Base, indices, destination);
-        else if (!_streamedBase) throw new InvalidOperationException($"{TensorName}: the method needs a base tensor");
-        else _elements(_modelCount, indices, destination);
+        if (_reader is null) Gather(Base, indices, destination);
+        else GatherStored(BaseInput, indices, destination);
     }
 
     /// <summary>Input <paramref name="i"/>'s elements at <paramref name="indices"/>, in that order.</summary>
     public void ModelElements(int i, ReadOnlySpan<int> indices, Span<float> destination)
     {
-        if (_elements is null) Gather(Model(i), indices, destination);
-        else _elements(i, indices, destination);
+        if (_reader is null) Gather(Model(i), indices, destination);
+        else GatherStored(i, indices, destination);
     }
 
     private static void Gather(ReadOnlySpan<float> values, ReadOnlySpan<int> indices, Span<float> destination)
@@ -125,8 +120,44 @@ internal sealed class TensorMergeContext
     /// </summary>
     public void ModelDelta(int i, int start, ReadOnlySpan<float> baseChunk, Span<float> delta)
     {
-        if (_reader is null) System.Numerics.Tensors.TensorPrimitives.Subtract(Model(i).Slice(start, delta.Length), baseChunk, delta);
-        else _reader(i, start, delta, baseChunk);
+        if (_reader is null)
+        {
+            System.Numerics.Tensors.TensorPrimitives.Subtract(Model(i).Slice(start, delta.Length), baseChunk, delta);
+            return;
+        }
+        var stored = _reader(i, out var dtype);
+        int size = dtype.ByteSize();
+        StoredBlend.Difference(stored.Slice(start * size, delta.Length * size), dtype, baseChunk, delta);
+    }
+
+    /// <summary>
+    /// Input <paramref name="i"/>'s BF16 words for elements [start, start + length) when it is streamed from storage
+    /// in BF16, else empty: a kernel can widen them in registers instead of reading a converted chunk.
+    /// </summary>
+    public ReadOnlySpan<ushort> StoredBFloat16(int i, int start, int length)
+    {
+        if (_reader is null) return default;
+        var stored = _reader(i, out var dtype);
+        return dtype == DType.BF16 ? MemoryMarshal.Cast<byte, ushort>(stored).Slice(start, length) : default;
+    }
+
+    private int BaseInput => _streamedBase
+        ? _modelCount
+        : throw new InvalidOperationException($"{TensorName}: the method needs a base tensor");
+
+    private void ReadStored(int input, int start, Span<float> destination)
+    {
+        var stored = _reader!(input, out var dtype);
+        int size = dtype.ByteSize();
+        FloatConversion.ToSingle(stored.Slice(start * size, destination.Length * size), dtype, destination);
+    }
+
+    private void GatherStored(int input, ReadOnlySpan<int> indices, Span<float> destination)
+    {
+        var stored = _reader!(input, out var dtype);
+        int size = dtype.ByteSize();
+        for (int j = 0; j < indices.Length; j++)
+            FloatConversion.ToSingle(stored.Slice(indices[j] * size, size), dtype, destination.Slice(j, 1));
     }
 
     public MethodParameters Parameters { get; }

@@ -471,46 +471,51 @@ internal sealed class MagnitudeRankSelector : IDisposable
         if (_kept is not null) Keep(rest, start);
     }
 
-    /// <summary>
-    /// The window pass over blocks of 8 without a branch per block: a compare counts the elements below the window,
-    /// and those inside it are left-packed by a lane permutation (<see cref="PackIndices"/>) and stored at the end
-    /// of the kept list, which advances by their count. Returns the elements consumed.
-    /// </summary>
+    /// <summary>The window pass over blocks of 8 through <see cref="WindowLanes"/>. Returns the elements consumed.</summary>
     private int CountWindowPacked(ReadOnlySpan<uint> bits)
     {
         ref uint source = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(bits);
-        // Magnitudes and thresholds lie below 2³¹, so signed compares order them.
         var abs = Vector256.Create(0x7FFFFFFF);
-        Vector256<int> lo = Vector256.Create((int)_windowLo), hi = Vector256.Create((int)_windowHi);
-        var below = Vector256<int>.Zero;
-        int count = _keptCount, start = 0;
-        if (_kept is null)
+        int start = 0;
+        if (!TryOpenWindow(bits.Length, out var lanes))
         {
+            // Magnitudes and the threshold lie below 2³¹, so signed compares order them.
+            var lo = Vector256.Create((int)_windowLo);
+            var below = Vector256<int>.Zero;
             for (; start + 8 <= bits.Length; start += 8)
                 below -= Vector256.LessThan(Vector256.LoadUnsafe(ref source, (nuint)start).AsInt32() & abs, lo);
+            _belowWindow += Vector256.Sum(below);
+            return start;
         }
-        else
-        {
-            ref uint kept = ref MemoryMarshal.GetArrayDataReference(_kept);
-            bool record = _indices is not null;
-            ref int indices = ref record ? ref MemoryMarshal.GetArrayDataReference(_indices!) : ref Unsafe.NullRef<int>();
-            var index = Vector256<int>.Indices + Vector256.Create(_offset);
-            var pack = PackIndices;
-            for (; start + 8 <= bits.Length; start += 8)
-            {
-                var m = Vector256.LoadUnsafe(ref source, (nuint)start).AsInt32() & abs;
-                var under = Vector256.LessThan(m, lo);
-                below -= under;
-                uint inside = (~(under | Vector256.GreaterThan(m, hi))).ExtractMostSignificantBits();
-                var permutation = pack[inside];
-                Avx2.PermuteVar8x32(m, permutation).AsUInt32().StoreUnsafe(ref kept, (nuint)count);
-                if (record) Avx2.PermuteVar8x32(index + Vector256.Create(start), permutation).StoreUnsafe(ref indices, (nuint)count);
-                count += BitOperations.PopCount(inside);
-            }
-        }
-        _keptCount = count;
-        _belowWindow += Vector256.Sum(below);
+        var index = Vector256<int>.Indices + Vector256.Create(_offset);
+        for (; start + 8 <= bits.Length; start += 8)
+            lanes.Add(Vector256.LoadUnsafe(ref source, (nuint)start).AsInt32() & abs, index + Vector256.Create(start));
+        CloseWindow(lanes);
         return start;
+    }
+
+    /// <summary>
+    /// Opens the window pass for a loop that adds up to <paramref name="elements"/> magnitudes through
+    /// <paramref name="lanes"/>, their indices recorded when the selector records them; then <see cref="CloseWindow"/>.
+    /// False when the pass holds no window (never set, or given up: the list passed its capacity) or the hardware
+    /// lacks AVX2; then the chunk goes through <see cref="Count"/>.
+    /// </summary>
+    public bool TryOpenWindow(int elements, out WindowLanes lanes)
+    {
+        lanes = default;
+        if (_phase != Phase.Window || !Avx2.IsSupported) return false;
+        MakeRoom(elements);
+        if (_kept is null) return false;
+        lanes = new WindowLanes(ref MemoryMarshal.GetArrayDataReference(_kept),
+            ref _indices is null ? ref Unsafe.NullRef<int>() : ref MemoryMarshal.GetArrayDataReference(_indices), _windowLo, _windowHi, _keptCount);
+        return true;
+    }
+
+    /// <summary>Takes back what a loop added through <paramref name="lanes"/> (see <see cref="TryOpenWindow"/>).</summary>
+    public void CloseWindow(in WindowLanes lanes)
+    {
+        _keptCount = lanes.Count;
+        _belowWindow += lanes.Below;
     }
 
     /// <summary>
@@ -550,14 +555,6 @@ internal sealed class MagnitudeRankSelector : IDisposable
         _belowWindow += Vector512.Sum(below);
         return start;
     }
-
-    /// <summary>Per 8-bit lane mask, the lanes whose bit is set, in order (then unused lanes): a left-pack permutation.</summary>
-    private static readonly Vector256<int>[] PackIndices = Enumerable.Range(0, 256).Select(mask =>
-    {
-        var lanes = Enumerable.Range(0, 8).Where(l => (mask >> l & 1) != 0).ToList();
-        while (lanes.Count < 8) lanes.Add(0);
-        return Vector256.Create(lanes.ToArray());
-    }).ToArray();
 
     /// <summary>
     /// Makes room for <paramref name="elements"/> more kept magnitudes plus a SIMD block's overhang; gives up the

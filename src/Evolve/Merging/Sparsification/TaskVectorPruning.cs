@@ -220,6 +220,21 @@ internal sealed class TaskVectorPruner : IDisposable
     }
 
     /// <summary>
+    /// <see cref="Prune"/> of the task vector x − b, written to <paramref name="delta"/>, with x given as BF16 words:
+    /// a one-pass prune (<see cref="ProvisionalMagnitudeMask.ApplyDifference"/>) reads them straight into registers.
+    /// </summary>
+    public void PruneDifference(ReadOnlySpan<ushort> x, ReadOnlySpan<float> b, Span<float> delta, int offset)
+    {
+        if (_provisional is not null)
+        {
+            _provisional.ApplyDifference(x, b, delta, offset);
+            return;
+        }
+        StoredBlend.Difference(MemoryMarshal.AsBytes(x), Checkpoints.DType.BF16, b, delta);
+        Prune(delta, offset);
+    }
+
+    /// <summary>
     /// Records blocks of 8 as one byte of mask bits each (the bitset's words are little-endian, so byte i holds
     /// elements 8i..8i+7) when the chunk starts on a byte; returns the elements done.
     /// </summary>

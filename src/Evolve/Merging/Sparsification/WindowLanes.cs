@@ -1,0 +1,63 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Evolve.Merging.Sparsification;
+
+/// <summary>
+/// A <see cref="MagnitudeRankSelector"/>'s window pass held in registers, for a loop that hands it 8 magnitudes at a
+/// time alongside other work (<see cref="MagnitudeRankSelector.TryOpenWindow"/>, then
+/// <see cref="MagnitudeRankSelector.CloseWindow"/>). Branch-free per block: a compare counts the magnitudes below the
+/// window, and those inside it are left-packed by a lane permutation (<see cref="PackIndices"/>) and stored at the
+/// end of the kept list, which advances by their count. Needs AVX2.
+/// </summary>
+internal ref struct WindowLanes
+{
+    private readonly ref uint _kept;
+    private readonly ref int _indices;
+    private readonly bool _record;
+    private readonly Vector256<int> _lo, _hi;
+    private Vector256<int> _below;
+
+    /// <param name="kept">The kept list, with room for 8 more than will be added.</param>
+    /// <param name="indices">The element indices beside it, or a null reference when they are not recorded.</param>
+    public WindowLanes(ref uint kept, ref int indices, uint lo, uint hi, int count)
+    {
+        _kept = ref kept;
+        _indices = ref indices;
+        _record = !Unsafe.IsNullRef(ref indices);
+        // Magnitudes and the window's bounds lie below 2³¹, so signed compares order them.
+        _lo = Vector256.Create((int)lo);
+        _hi = Vector256.Create((int)hi);
+        Count = count;
+    }
+
+    /// <summary>Entries in the kept list.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>Magnitudes added that lie below the window.</summary>
+    public readonly long Below => Vector256.Sum(_below);
+
+    /// <summary>Adds 8 magnitudes (below 2³¹) and their element indices.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Add(Vector256<int> magnitudes, Vector256<int> indices)
+    {
+        var under = Vector256.LessThan(magnitudes, _lo);
+        _below -= under;
+        uint inside = (~(under | Vector256.GreaterThan(magnitudes, _hi))).ExtractMostSignificantBits();
+        var permutation = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(PackIndices), (int)inside);
+        Avx2.PermuteVar8x32(magnitudes, permutation).AsUInt32().StoreUnsafe(ref _kept, (nuint)Count);
+        if (_record) Avx2.PermuteVar8x32(indices, permutation).StoreUnsafe(ref _indices, (nuint)Count);
+        Count += BitOperations.PopCount(inside);
+    }
+
+    /// <summary>Per 8-bit lane mask, the lanes whose bit is set, in order (then unused lanes): a left-pack permutation.</summary>
+    private static readonly Vector256<int>[] PackIndices = Enumerable.Range(0, 256).Select(mask =>
+    {
+        var lanes = Enumerable.Range(0, 8).Where(l => (mask >> l & 1) != 0).ToList();
+        while (lanes.Count < 8) lanes.Add(0);
+        return Vector256.Create(lanes.ToArray());
+    }).ToArray();
+}
