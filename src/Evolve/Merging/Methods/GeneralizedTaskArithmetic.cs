@@ -257,7 +257,7 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
 
     private void Combine(ReadOnlySpan<float> b, float[][] deltas, ReadOnlySpan<double> weights, bool normalize, float lambda, Span<float> target)
     {
-        if (_consensus) CombineWithSignConsensus(b, deltas, weights, normalize, lambda, target);
+        if (_consensus) SignConsensus.Combine(b, deltas, weights, normalize, lambda, target);
         else CombineAll(b, deltas, weights, normalize, lambda, target);
     }
 
@@ -323,65 +323,5 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
         double sum = 0;
         foreach (var w in weights) sum += w;
         return Math.Abs(sum) < 1e-8 ? 1 : sum;
-    }
-
-    /// <summary>
-    /// Per element: s = Σ wᵢΔᵢ (in model order), then the agreeing wᵢΔᵢ and their wᵢ summed in model order. The SIMD
-    /// body adds +0 for a disagreeing model where the scalar definition skips it; both sums start at +0 and only
-    /// agreeing terms are nonzero, so every lane gets the same float as the scalar tail computes.
-    /// </summary>
-    private static void CombineWithSignConsensus(ReadOnlySpan<float> b, float[][] deltas, ReadOnlySpan<double> weights, bool normalize, float lambda, Span<float> output)
-    {
-        int k = deltas.Length;
-        int n = output.Length;
-        Span<float> w = stackalloc float[k];
-        for (int i = 0; i < k; i++) w[i] = (float)weights[i];
-        int j = 0;
-        if (Vector.IsHardwareAccelerated && n >= Vector<float>.Count)
-        {
-            Span<Vector<float>> wv = stackalloc Vector<float>[k];
-            for (int i = 0; i < k; i++) wv[i] = new Vector<float>(w[i]);
-            var lambdaV = new Vector<float>(lambda);
-            ref float b0 = ref MemoryMarshal.GetReference(b);
-            ref float o0 = ref MemoryMarshal.GetReference(output);
-            int last = n - Vector<float>.Count;
-            for (; j <= last; j += Vector<float>.Count)
-            {
-                var sum = Vector<float>.Zero;
-                for (int i = 0; i < k; i++)
-                    sum += wv[i] * Vector.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(deltas[i]), (nuint)j);
-                var positive = Vector.GreaterThanOrEqual(sum, Vector<float>.Zero);
-                Vector<float> mixed = Vector<float>.Zero, divisor = Vector<float>.Zero;
-                for (int i = 0; i < k; i++)
-                {
-                    var wd = wv[i] * Vector.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(deltas[i]), (nuint)j);
-                    var agrees = Vector.ConditionalSelect(positive,
-                        Vector.GreaterThan(wd, Vector<float>.Zero), Vector.LessThan(wd, Vector<float>.Zero));
-                    mixed += Vector.ConditionalSelect(agrees, wd, Vector<float>.Zero);
-                    divisor += Vector.ConditionalSelect(agrees, wv[i], Vector<float>.Zero);
-                }
-                if (normalize)
-                    mixed /= Vector.ConditionalSelect(Vector.Equals(divisor, Vector<float>.Zero), Vector<float>.One, divisor);
-                (Vector.LoadUnsafe(ref b0, (nuint)j) + lambdaV * mixed).StoreUnsafe(ref o0, (nuint)j);
-            }
-        }
-        for (; j < n; j++)
-        {
-            float sum = 0;
-            for (int i = 0; i < k; i++) sum += w[i] * deltas[i][j];
-            bool positive = sum >= 0;
-            float mixed = 0, divisor = 0;
-            for (int i = 0; i < k; i++)
-            {
-                float wd = w[i] * deltas[i][j];
-                if (positive ? wd > 0 : wd < 0)
-                {
-                    mixed += wd;
-                    divisor += w[i];
-                }
-            }
-            if (normalize) mixed /= divisor == 0 ? 1 : divisor;
-            output[j] = b[j] + lambda * mixed;
-        }
     }
 }

@@ -36,23 +36,8 @@ internal sealed class ProvisionalMagnitudeMask : IDisposable
     private const double WindowSlack = 2e-3;
     private readonly MagnitudeRankSelector _selector;
     private readonly int _rank, _length;
-    private Rule _rule;
-    private Rule _exact;
-
-    /// <summary>Keep magnitudes above <paramref name="Threshold"/>, and those equal to it from element <paramref name="EqualFrom"/> on.</summary>
-    private readonly record struct Rule(uint Threshold, int EqualFrom)
-    {
-        // Non-short-circuit operators: the compares go either way at random, and branches on them mispredict.
-        public bool Keeps(uint magnitude, int index) => (magnitude > Threshold) | ((magnitude == Threshold) & (index >= EqualFrom));
-
-        /// <summary><see cref="Keeps(uint, int)"/> on 8 lanes (magnitudes below 2³¹, as signed integers).</summary>
-        public Vector256<int> Keeps(Vector256<int> magnitude, Vector256<int> index)
-        {
-            var threshold = Vector256.Create((int)Threshold);
-            return Vector256.GreaterThan(magnitude, threshold)
-                | (Vector256.Equals(magnitude, threshold) & Vector256.GreaterThanOrEqual(index, Vector256.Create(EqualFrom)));
-        }
-    }
+    private MagnitudeRule _rule;
+    private MagnitudeRule _exact;
 
     /// <param name="rank">Lowest ascending magnitude rank kept.</param>
     /// <param name="length">Elements of the tensor.</param>
@@ -80,7 +65,7 @@ internal sealed class ProvisionalMagnitudeMask : IDisposable
             // Two more order statistics, each among the elements the first select left on its side.
             uint low = lo <= 0 ? 0 : MagnitudeRankSelector.QuickSelect(c[..at], lo);
             uint high = hi >= s - 1 ? 0x7FFFFFFF : MagnitudeRankSelector.QuickSelect(c[at..], hi - at);
-            _rule = new Rule(threshold, (int)((double)(at - less) / equal * _length));
+            _rule = new MagnitudeRule(threshold, (int)((double)(at - less) / equal * _length));
             var (belowHigh, atHigh) = MagnitudeRankSelector.CountLessAndEqual(c, high);
             int inside = belowHigh + atHigh - MagnitudeRankSelector.CountLessAndEqual(c, low).Less;
             // The sample's share inside the window, with a standard error's margin and more.
@@ -114,7 +99,7 @@ internal sealed class ProvisionalMagnitudeMask : IDisposable
         int n = delta.Length;
         if (x.Length != n || b.Length != n) throw new ArgumentException("lengths differ");
         int j = 0;
-        if (_selector.TryOpenWindow(n, out var lanes))
+        if (_selector.TryOpenWindow(n, out var window))
         {
             ref ushort x0 = ref MemoryMarshal.GetReference(x);
             ref float b0 = ref MemoryMarshal.GetReference(b);
@@ -127,10 +112,10 @@ internal sealed class ProvisionalMagnitudeMask : IDisposable
             {
                 var d = (Avx2.ConvertToVector256Int32(Vector128.LoadUnsafe(ref x0, (nuint)j)) << 16).AsSingle() - Vector256.LoadUnsafe(ref b0, (nuint)j);
                 var m = d.AsInt32() & abs;
-                lanes.Add(m, index);
+                window.Add(m, index);
                 (d & rule.Keeps(m, index).AsSingle()).StoreUnsafe(ref d0, (nuint)j);
             }
-            _selector.CloseWindow(lanes);
+            _selector.CloseWindow(window);
         }
         if (j == n) return;
         var rest = delta[j..];
@@ -166,7 +151,7 @@ internal sealed class ProvisionalMagnitudeMask : IDisposable
         uint threshold = _selector.Result(out var countBelow, out _);
         // The first rank − countBelow elements equal to the threshold (index order) rank below the rank.
         int at = NthEqual(_selector.WindowMagnitudes, threshold, _rank - countBelow);
-        _exact = new Rule(threshold, at < 0 ? int.MaxValue : _selector.WindowIndices[at]);
+        _exact = new MagnitudeRule(threshold, at < 0 ? int.MaxValue : _selector.WindowIndices[at]);
         return true;
     }
 

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using Evolve.Merging.Kernels;
 
 namespace Evolve.Merging.Sparsification;
 
@@ -70,7 +71,7 @@ internal static class RankSelection
 /// (<see cref="WindowMagnitudes"/>), for a caller that decided elements provisionally during the pass and corrects
 /// them once the rank is known.
 /// </summary>
-internal sealed class MagnitudeRankSelector : IDisposable
+internal sealed unsafe class MagnitudeRankSelector : IDisposable
 {
     private const int HighBins = 1 << 15;
     private const int LowBins = 1 << 16;
@@ -85,8 +86,8 @@ internal sealed class MagnitudeRankSelector : IDisposable
     private int _below;
     private uint _prefix;
     private uint _windowLo, _windowHi;
-    private uint[]? _kept;
-    private int[]? _indices;
+    private NativeList<uint>? _kept;
+    private NativeList<int>? _indices;
     private readonly bool _recordIndices;
     private int _offset;
     private int _keptCount;
@@ -172,10 +173,10 @@ internal sealed class MagnitudeRankSelector : IDisposable
     /// While the first pass runs, and after it when indices are recorded and the rank fell inside: the magnitudes
     /// inside the window with their element indices, in index order (empty when the pass gave the window up).
     /// </summary>
-    public ReadOnlySpan<uint> WindowMagnitudes => _kept.AsSpan(0, _kept is null ? 0 : _keptCount);
+    public ReadOnlySpan<uint> WindowMagnitudes => _kept is null ? default : _kept.AsSpan(_keptCount);
 
     /// <inheritdoc cref="WindowMagnitudes"/>
-    public ReadOnlySpan<int> WindowIndices => _indices.AsSpan(0, _indices is null ? 0 : _keptCount);
+    public ReadOnlySpan<int> WindowIndices => _indices is null ? default : _indices.AsSpan(_keptCount);
 
     /// <summary>
     /// Starts the first pass with the window [<paramref name="low"/>, <paramref name="high"/>] (magnitude bits) found
@@ -331,7 +332,7 @@ internal sealed class MagnitudeRankSelector : IDisposable
     /// <summary>Finishes with <paramref name="guess"/> when the rank falls among the kept magnitudes equal to it.</summary>
     private bool TryGuess(uint guess)
     {
-        var (less, equal) = CountLessAndEqual(_kept.AsSpan(0, _keptCount), guess);
+        var (less, equal) = CountLessAndEqual(_kept!.AsSpan(_keptCount), guess);
         long first = _belowWindow + less;
         if (_rank < first || _rank >= first + equal) return false;
         _result = guess;
@@ -346,10 +347,10 @@ internal sealed class MagnitudeRankSelector : IDisposable
     {
         if (_keptCount <= SmallSelect)
         {
-            SelectInCopy(_kept.AsSpan(0, _keptCount), _rank, (int)_belowWindow);
+            SelectInCopy(_kept!.AsSpan(_keptCount), _rank, (int)_belowWindow);
             return;
         }
-        var kept = _kept!.AsSpan(0, _keptCount);
+        var kept = _kept!.AsSpan(_keptCount);
         // Kept magnitudes of a quantized task vector repeat a lot: counting into 4 interleaved copies of the
         // histogram keeps equal neighbours from serializing on one counter; the copies are summed afterwards.
         const int stride = LowBins + 1;
@@ -428,14 +429,14 @@ internal sealed class MagnitudeRankSelector : IDisposable
     private void AllocateWindow(int expected)
     {
         int initial = Math.Min(_capacity, expected) + 64;
-        _kept = ArrayPool<uint>.Shared.Rent(initial);
-        if (_recordIndices) _indices = ArrayPool<int>.Shared.Rent(initial);
+        _kept = new NativeList<uint>(initial);
+        if (_recordIndices) _indices = new NativeList<int>(initial);
     }
 
     private void ReturnWindow()
     {
-        if (_kept is not null) ArrayPool<uint>.Shared.Return(_kept);
-        if (_indices is not null) ArrayPool<int>.Shared.Return(_indices);
+        _kept?.Dispose();
+        _indices?.Dispose();
         _kept = null;
         _indices = null;
     }
@@ -506,8 +507,7 @@ internal sealed class MagnitudeRankSelector : IDisposable
         if (_phase != Phase.Window || !Avx2.IsSupported) return false;
         MakeRoom(elements);
         if (_kept is null) return false;
-        lanes = new WindowLanes(ref MemoryMarshal.GetArrayDataReference(_kept),
-            ref _indices is null ? ref Unsafe.NullRef<int>() : ref MemoryMarshal.GetArrayDataReference(_indices), _windowLo, _windowHi, _keptCount);
+        lanes = new WindowLanes(_kept.Pointer, _indices is null ? null : _indices.Pointer, _windowLo, _windowHi, _keptCount);
         return true;
     }
 
@@ -536,9 +536,9 @@ internal sealed class MagnitudeRankSelector : IDisposable
         }
         else
         {
-            ref uint kept = ref MemoryMarshal.GetArrayDataReference(_kept);
+            ref uint kept = ref *_kept.Pointer;
             bool record = _indices is not null;
-            ref int indices = ref record ? ref MemoryMarshal.GetArrayDataReference(_indices!) : ref Unsafe.NullRef<int>();
+            ref int indices = ref record ? ref *_indices!.Pointer : ref Unsafe.NullRef<int>();
             var index = Vector512<int>.Indices + Vector512.Create(_offset);
             for (; start + 16 <= bits.Length; start += 16)
             {
@@ -569,18 +569,10 @@ internal sealed class MagnitudeRankSelector : IDisposable
             return;
         }
         int needed = _keptCount + elements + 16;
-        if (needed <= _kept.Length) return;
-        int size = Math.Max(needed, Math.Min(_capacity, _kept.Length * 2) + 64);
-        _kept = Grow(_kept, size, _keptCount);
-        if (_indices is not null) _indices = Grow(_indices, size, _keptCount);
-    }
-
-    private static T[] Grow<T>(T[] array, int size, int used)
-    {
-        var larger = ArrayPool<T>.Shared.Rent(size);
-        array.AsSpan(0, used).CopyTo(larger);
-        ArrayPool<T>.Shared.Return(array);
-        return larger;
+        if (needed <= _kept.Capacity) return;
+        int size = Math.Max(needed, Math.Min(_capacity, _kept.Capacity * 2) + 64);
+        _kept.Grow(size);
+        _indices?.Grow(size);
     }
 
     /// <summary>
@@ -592,8 +584,8 @@ internal sealed class MagnitudeRankSelector : IDisposable
         for (int j = 0; j < block.Length; j++)
         {
             var m = block[j] & 0x7FFFFFFF;
-            _kept![_keptCount] = m;
-            if (_indices is not null) _indices[_keptCount] = _offset + start + j;
+            _kept!.Pointer[_keptCount] = m;
+            if (_indices is not null) _indices.Pointer[_keptCount] = _offset + start + j;
             _keptCount += m - _windowLo <= _windowHi - _windowLo ? 1 : 0;
         }
     }

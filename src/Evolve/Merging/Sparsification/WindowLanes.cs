@@ -11,23 +11,22 @@ namespace Evolve.Merging.Sparsification;
 /// time alongside other work (<see cref="MagnitudeRankSelector.TryOpenWindow"/>, then
 /// <see cref="MagnitudeRankSelector.CloseWindow"/>). Branch-free per block: a compare counts the magnitudes below the
 /// window, and those inside it are left-packed by a lane permutation (<see cref="PackIndices"/>) and stored at the
-/// end of the kept list, which advances by their count. Needs AVX2.
+/// end of the kept list, which advances by their count. Needs AVX2. Unmanaged (the lists live in native memory), so
+/// that a loop over several task vectors can hold one per vector on the stack.
 /// </summary>
-internal ref struct WindowLanes
+internal unsafe struct WindowLanes
 {
-    private readonly ref uint _kept;
-    private readonly ref int _indices;
-    private readonly bool _record;
+    private readonly uint* _kept;
+    private readonly int* _indices;
     private readonly Vector256<int> _lo, _hi;
     private Vector256<int> _below;
 
     /// <param name="kept">The kept list, with room for 8 more than will be added.</param>
-    /// <param name="indices">The element indices beside it, or a null reference when they are not recorded.</param>
-    public WindowLanes(ref uint kept, ref int indices, uint lo, uint hi, int count)
+    /// <param name="indices">The element indices beside it, or null when they are not recorded.</param>
+    public WindowLanes(uint* kept, int* indices, uint lo, uint hi, int count)
     {
-        _kept = ref kept;
-        _indices = ref indices;
-        _record = !Unsafe.IsNullRef(ref indices);
+        _kept = kept;
+        _indices = indices;
         // Magnitudes and the window's bounds lie below 2³¹, so signed compares order them.
         _lo = Vector256.Create((int)lo);
         _hi = Vector256.Create((int)hi);
@@ -48,8 +47,8 @@ internal ref struct WindowLanes
         _below -= under;
         uint inside = (~(under | Vector256.GreaterThan(magnitudes, _hi))).ExtractMostSignificantBits();
         var permutation = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(PackIndices), (int)inside);
-        Avx2.PermuteVar8x32(magnitudes, permutation).AsUInt32().StoreUnsafe(ref _kept, (nuint)Count);
-        if (_record) Avx2.PermuteVar8x32(indices, permutation).StoreUnsafe(ref _indices, (nuint)Count);
+        Avx2.PermuteVar8x32(magnitudes, permutation).AsUInt32().Store(_kept + Count);
+        if (_indices is not null) Avx2.PermuteVar8x32(indices, permutation).Store(_indices + Count);
         Count += BitOperations.PopCount(inside);
     }
 

@@ -1,0 +1,83 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Evolve.Merging.Kernels;
+
+/// <summary>
+/// TIES's sign election and disjoint mean (mergekit's "sum" consensus), per element: s = Σ wᵢΔᵢ (in model order),
+/// sign(s) with 0 counted as +; the wᵢΔᵢ whose sign equals it summed in model order, and their wᵢ likewise; with
+/// normalize the first sum divided by the second (0 becomes 1); R = B + λ·mixed.
+/// <para>
+/// The SIMD lanes add +0 for a disagreeing model where the scalar definition skips it; both sums start at +0 and
+/// only agreeing terms are nonzero, so every lane gets the float the scalar definition computes.
+/// </para>
+/// </summary>
+internal static class SignConsensus
+{
+    /// <summary>R over a span: <paramref name="deltas"/> are the (pruned) task vectors Δᵢ, <paramref name="weights"/> their wᵢ.</summary>
+    public static void Combine(ReadOnlySpan<float> b, float[][] deltas, ReadOnlySpan<double> weights, bool normalize, float lambda, Span<float> output)
+    {
+        int k = deltas.Length;
+        int n = output.Length;
+        Span<float> w = stackalloc float[k];
+        for (int i = 0; i < k; i++) w[i] = (float)weights[i];
+        int j = 0;
+        if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
+        {
+            Span<Vector256<float>> wv = stackalloc Vector256<float>[k];
+            Span<Vector256<float>> weighted = stackalloc Vector256<float>[k];
+            for (int i = 0; i < k; i++) wv[i] = Vector256.Create(w[i]);
+            var lambdaV = Vector256.Create(lambda);
+            ref float b0 = ref MemoryMarshal.GetReference(b);
+            ref float o0 = ref MemoryMarshal.GetReference(output);
+            for (; j + Vector256<float>.Count <= n; j += Vector256<float>.Count)
+            {
+                var sum = Vector256<float>.Zero;
+                for (int i = 0; i < k; i++)
+                    sum += weighted[i] = wv[i] * Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(deltas[i]), (nuint)j);
+                (Vector256.LoadUnsafe(ref b0, (nuint)j) + lambdaV * Mix(weighted, wv, sum, normalize)).StoreUnsafe(ref o0, (nuint)j);
+            }
+        }
+        for (; j < n; j++)
+        {
+            float sum = 0;
+            for (int i = 0; i < k; i++) sum += w[i] * deltas[i][j];
+            bool positive = sum >= 0;
+            float mixed = 0, divisor = 0;
+            for (int i = 0; i < k; i++)
+            {
+                float wd = w[i] * deltas[i][j];
+                if (positive ? wd > 0 : wd < 0)
+                {
+                    mixed += wd;
+                    divisor += w[i];
+                }
+            }
+            if (normalize) mixed /= divisor == 0 ? 1 : divisor;
+            output[j] = b[j] + lambda * mixed;
+        }
+    }
+
+    /// <summary>
+    /// The mixed value of 8 elements from their weighted task-vector values wᵢΔᵢ (<paramref name="weighted"/>, model
+    /// order), the weights wᵢ broadcast (<paramref name="weights"/>) and s = Σ wᵢΔᵢ summed from +0 in model order.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Mix(ReadOnlySpan<Vector256<float>> weighted, ReadOnlySpan<Vector256<float>> weights, Vector256<float> sum, bool normalize)
+    {
+        var positive = Vector256.GreaterThanOrEqual(sum, Vector256<float>.Zero);
+        Vector256<float> mixed = Vector256<float>.Zero, divisor = Vector256<float>.Zero;
+        for (int i = 0; i < weighted.Length; i++)
+        {
+            var wd = weighted[i];
+            var agrees = Vector256.ConditionalSelect(positive,
+                Vector256.GreaterThan(wd, Vector256<float>.Zero), Vector256.LessThan(wd, Vector256<float>.Zero));
+            mixed += wd & agrees;
+            divisor += weights[i] & agrees;
+        }
+        return normalize
+            ? mixed / Vector256.ConditionalSelect(Vector256.Equals(divisor, Vector256<float>.Zero), Vector256<float>.One, divisor)
+            : mixed;
+    }
+}
