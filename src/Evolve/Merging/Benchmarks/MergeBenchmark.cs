@@ -120,22 +120,35 @@ internal static class MergeBenchmark
         yield return ("dare_ties", "merge_method: dare_ties\n" + gta);
     }
 
-    /// <summary>The baseline: every tensor's three inputs read and one output written, BF16 words added with SIMD.</summary>
+    /// <summary>
+    /// The baseline: every tensor's three inputs read and one output written, BF16 words added with SIMD, in blocks
+    /// of <see cref="BandwidthBlock"/> words spread over the threads (whole tensors would leave threads idle while
+    /// the largest finishes, and understate the bandwidth of a machine with more threads than large tensors).
+    /// </summary>
     private static double Bandwidth(HfModelFolder[] folders, int threads)
     {
         var clock = Stopwatch.StartNew();
-        var names = folders[0].Weights.Tensors.Select(t => t.Name).ToArray();
-        Parallel.ForEach(names, new ParallelOptions { MaxDegreeOfParallelism = threads }, name =>
+        var blocks = folders[0].Weights.Tensors
+            .SelectMany(t => Enumerable.Range(0, (int)((t.ElementCount + BandwidthBlock - 1) / BandwidthBlock)).Select(b => (t.Name, Start: (long)b * BandwidthBlock)))
+            .ToArray();
+        Parallel.ForEach(blocks, new ParallelOptions { MaxDegreeOfParallelism = threads }, block =>
         {
-            var a = MemoryMarshal.Cast<byte, Vector<ushort>>(folders[0].Weights.GetBytes(name));
-            var b = MemoryMarshal.Cast<byte, Vector<ushort>>(folders[1].Weights.GetBytes(name));
-            var c = MemoryMarshal.Cast<byte, Vector<ushort>>(folders[2].Weights.GetBytes(name));
+            ReadOnlySpan<Vector<ushort>> Words(int model)
+            {
+                var bytes = folders[model].Weights.GetBytes(block.Name);
+                long start = block.Start * sizeof(ushort);
+                return MemoryMarshal.Cast<byte, Vector<ushort>>(bytes.Slice((int)start, (int)Math.Min(BandwidthBlock * sizeof(ushort), bytes.Length - start)));
+            }
+            ReadOnlySpan<Vector<ushort>> a = Words(0), b = Words(1), c = Words(2);
             var output = ArrayPool<Vector<ushort>>.Shared.Rent(a.Length);
             for (int i = 0; i < a.Length; i++) output[i] = a[i] + b[i] + c[i];
             ArrayPool<Vector<ushort>>.Shared.Return(output);
         });
         return clock.Elapsed.TotalSeconds;
     }
+
+    /// <summary>BF16 words per block of the bandwidth baseline (2 MiB of each input).</summary>
+    private const int BandwidthBlock = 1 << 20;
 
     /// <summary>A full merge streamed as the writer would take it, minus the disk: every tensor computed and converted to its output dtype.</summary>
     private static double Consume(MergePlan plan, int threads)
