@@ -33,7 +33,11 @@ public sealed class ConsensusFastPathTests
     [InlineData("ties", 1_100_000, 14, 0.0)]
     [InlineData("ties", 1_100_000, 15, 0.0, "drifting scale")]
     [InlineData("ties", 1_100_000, 16, 0.0, "small where sampled")]
-    public void FastPathEqualsScalarReferenceBitForBit(string method, int length, int seed, double gamma, string inputs = "even")
+    // Split over workers (TensorMergeContext.Parallelism): 3 ranges of a tensor merged at once, their window lists
+    // joined in index order, give the single pass's output; and so does the fallback after a split pass that failed.
+    [InlineData("ties", 3_200_000, 17, 0.0, "drifting scale", 4)]
+    [InlineData("ties", 2_100_000, 18, 0.0, "small where sampled", 4)]
+    public void FastPathEqualsScalarReferenceBitForBit(string method, int length, int seed, double gamma, string inputs = "even", int parallelism = 1)
     {
         var random = new Random(seed);
         // Multiples of 1/16 in [−1, 1]: about 33 distinct magnitudes, so the thresholds fall inside runs of ties.
@@ -55,7 +59,7 @@ public sealed class ConsensusFastPathTests
         const ulong mergeSeed = 42;
         const string tensor = "model.layers.3.mlp.up_proj.weight";
 
-        var fast = Run(method, baseTensor, models, given, shape, mergeSeed, tensor);
+        var fast = Run(method, baseTensor, models, given, shape, mergeSeed, tensor, parallelism);
         var m = MergeMethodRegistry.Get(method);
         var p = MethodParameters.Of(m.Parameters, models.Length, given);
         var expected = Reference(method, baseTensor, models, p, (int)shape[^1], i => MaskRandom.StreamKey(mergeSeed, tensor, i));

@@ -19,13 +19,13 @@ internal static class MethodHarness
     public static float[] Add(float[] x, float[] y) => x.Zip(y, (a, b) => a + b).ToArray();
 
     public static float[] Run(string method, float[]? baseTensor, float[][] models, Dictionary<string, double[]>? parameters = null,
-        long[]? shape = null, ulong seed = 0, string tensorName = "model.layers.0.mlp.down_proj.weight")
+        long[]? shape = null, ulong seed = 0, string tensorName = "model.layers.0.mlp.down_proj.weight", int parallelism = 1)
     {
         var m = MergeMethodRegistry.Get(method);
         var p = MethodParameters.Of(m.Parameters, models.Length, parameters);
         shape ??= [models[0].Length];
         using var scratch = new ScratchArena();
-        var context = new TensorMergeContext(tensorName, shape, baseTensor, models, p, seed, scratch);
+        var context = new TensorMergeContext(tensorName, shape, baseTensor, models, p, seed, scratch) { Parallelism = parallelism };
         var output = new float[context.Length];
         m.Merge(context, output);
         return output;

@@ -6,7 +6,8 @@ namespace Evolve.Tests.Merging;
 /// The one-pass magnitude mask against the definition (keep ascending ranks ≥ rank of a sort by magnitude, equal
 /// magnitudes by index): the provisional chunks with the listed corrections applied equal it element for element,
 /// the corrections are as few as the sample's quantile error makes them, a tensor whose scale drifts along the index
-/// still passes in one read, and a sample unlike the tensor reports failure.
+/// still passes in one read, a pass split into ranges counted in any order gives the same, and a sample unlike the
+/// tensor reports failure.
 /// </summary>
 public sealed class ProvisionalMagnitudeMaskTests
 {
@@ -18,7 +19,11 @@ public sealed class ProvisionalMagnitudeMaskTests
     [InlineData("quantized", 0.5)]
     [InlineData("quantized", 0.8)]
     [InlineData("drifting", 0.5)]
-    public void CorrectedProvisionalMaskEqualsTheRankDefinition(string values, double density)
+    // Split into 3 ranges (as workers merging a tensor at once do), counted last range first: the join in index order
+    // must leave the single pass's window, else the pass fails.
+    [InlineData("gaussian", 0.5, 3)]
+    [InlineData("quantized", 0.5, 3)]
+    public void CorrectedProvisionalMaskEqualsTheRankDefinition(string values, double density, int ranges = 1)
     {
         const int n = 1_200_001;
         var rng = new Random(3);
@@ -35,7 +40,11 @@ public sealed class ProvisionalMagnitudeMaskTests
         var masked = (float[])x.Clone();
         using var mask = new ProvisionalMagnitudeMask(rank, n);
         mask.Begin(Sample(x));
-        for (int start = 0; start < n; start += Chunk) mask.Apply(masked.AsSpan(start, Math.Min(Chunk, n - start)), start);
+        mask.SplitRanges(ranges);
+        int RangeStart(int r) => (int)((long)n * r / ranges);
+        for (int r = ranges - 1; r >= 0; r--)
+            for (int start = RangeStart(r); start < RangeStart(r + 1); start += Chunk)
+                mask.Apply(masked.AsSpan(start, Math.Min(Chunk, RangeStart(r + 1) - start)), start, r);
         Assert.True(mask.Finish());
         var corrections = new List<int>();
         mask.AddCorrections(corrections);

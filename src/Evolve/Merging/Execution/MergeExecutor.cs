@@ -191,7 +191,7 @@ internal sealed class MergeExecutor(MergeExecutorOptions? options = null)
         }
         using var scratch = new ScratchArena();
         var context = new TensorMergeContext(tensor.Name, tensor.Shape, tensor.Base is not null, tensor.Inputs.Length, Stored,
-            tensor.Parameters, plan.Seed, scratch) { OutputWriter = writer };
+            tensor.Parameters, plan.Seed, scratch) { OutputWriter = writer, Parallelism = Math.Max(1, _options.Threads) };
         plan.Method.Merge(context, output);
         Interlocked.Add(ref _bytesRead, read);
     }

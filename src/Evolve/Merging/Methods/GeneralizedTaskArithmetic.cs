@@ -115,15 +115,14 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
             var provisional = Pruners(settings, n, provisional: true);
             try
             {
-                var blocks = new StreamBuffers(context, Math.Min(OnePassChunk, n), k);
-                if (TryMergeInOnePass(context, provisional, blocks, weights, normalize, lambda, output)) return;
+                if (TryMergeInOnePass(context, provisional, weights, normalize, lambda, output)) return;
             }
             finally
             {
                 foreach (var q in provisional) q.Dispose();
             }
         }
-        var buffers = new StreamBuffers(context, chunk, k);
+        var buffers = new StreamBuffers(context, context.Scratch, chunk, k);
 
         var pruners = Pruners(settings, n, provisional: false);
         try
@@ -153,7 +152,7 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
                 foreach (var q in pruners) q.EndNorms();
             }
             foreach (var q in pruners) q.Restart();
-            CombinePass(context, pruners, buffers, weights, normalize, lambda, output);
+            CombinePass(context, pruners, buffers, context.OutputWriter, weights, normalize, lambda, output);
         }
         finally
         {
@@ -168,20 +167,23 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
         return pruners;
     }
 
-    /// <summary>The pass delta → prune → combine → output, chunk by chunk.</summary>
-    private void CombinePass(TensorMergeContext context, TaskVectorPruner[] pruners, StreamBuffers buffers,
-        ReadOnlySpan<double> weights, bool normalize, float lambda, Span<float> output)
+    /// <summary>
+    /// The pass delta → prune → combine → output, chunk by chunk, over elements [<paramref name="from"/>,
+    /// <paramref name="to"/>) (pruners split into ranges are told which, <paramref name="range"/>); into
+    /// <paramref name="writer"/> when given, else into <paramref name="output"/>.
+    /// </summary>
+    private void CombinePass(TensorMergeContext context, TaskVectorPruner[] pruners, StreamBuffers buffers, OutputChunkWriter? writer,
+        ReadOnlySpan<double> weights, bool normalize, float lambda, Span<float> output, int from = 0, int to = int.MaxValue, int range = 0)
     {
-        var writer = context.OutputWriter;
-        int n = context.Length;
-        for (int start = 0; start < n; start += buffers.Chunk)
+        to = Math.Min(to, context.Length);
+        for (int start = from; start < to; start += buffers.Chunk)
         {
-            var b = buffers.Base(start);
+            var b = buffers.Base(start, Math.Min(buffers.Chunk, to - start));
             for (int i = 0; i < pruners.Length; i++)
             {
                 var x = context.StoredBFloat16(i, start, b.Length);
-                if (x.IsEmpty) pruners[i].Prune(buffers.Delta(i, start, b), start);
-                else pruners[i].PruneDifference(x, b, buffers.Deltas[i].AsSpan(0, b.Length), start);
+                if (x.IsEmpty) pruners[i].Prune(buffers.Delta(i, start, b), start, range);
+                else pruners[i].PruneDifference(x, b, buffers.Deltas[i].AsSpan(0, b.Length), start, range);
             }
             var target = writer is null ? output.Slice(start, b.Length) : buffers.Output(b.Length);
             Combine(b, buffers.Deltas, weights, normalize, lambda, target);
@@ -190,15 +192,49 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
     }
 
     /// <summary>
+    /// The one-pass combine over <paramref name="ranges"/> ranges of the tensor at once, each with its own chunks and
+    /// window lists (joined in index order by <see cref="TaskVectorPruner.FinishProvisional"/>): every element is
+    /// computed as the single pass computes it, so the output does not depend on the number of ranges.
+    /// </summary>
+    private unsafe void CombineInRanges(TensorMergeContext context, TaskVectorPruner[] pruners, int ranges,
+        ReadOnlySpan<double> weights, bool normalize, float lambda, Span<float> output)
+    {
+        int n = context.Length, k = pruners.Length;
+        foreach (var q in pruners) q.SplitRanges(ranges);
+        var w = weights.ToArray();
+        fixed (float* whole = output)
+        {
+            // A span cannot reach into the workers; without a writer they write through the output's address.
+            nint address = (nint)whole;
+            var writer = context.OutputWriter ?? ((start, values) => values.CopyTo(new Span<float>((float*)address + start, values.Length)));
+            Parallel.For(0, ranges, new ParallelOptions { MaxDegreeOfParallelism = context.Parallelism }, r =>
+            {
+                using var scratch = new ScratchArena();
+                var buffers = new StreamBuffers(context, scratch, Math.Min(OnePassChunk, n), k);
+                CombinePass(context, pruners, buffers, writer, w, normalize, lambda, default, RangeStart(r), RangeStart(r + 1), r);
+            });
+        }
+
+        int RangeStart(int r) => (int)Math.Min(n, (long)n * r / ranges / OnePassChunk * OnePassChunk);
+    }
+
+    /// <summary>Elements per range from which a one-pass merge splits a tensor over the workers it may use.</summary>
+    internal const int OnePassRange = 1 << 20;
+
+    /// <summary>
     /// The combine pass with provisional masks (<see cref="ProvisionalMagnitudeMask"/>), then each element that a
     /// mask decided wrongly recomputed from its inputs by the exact rule, through the same combine: the output equals
     /// the separate passes' bit for bit. False, with the output incomplete, when a mask's rank fell outside its window.
     /// </summary>
-    private bool TryMergeInOnePass(TensorMergeContext context, TaskVectorPruner[] pruners, StreamBuffers buffers,
+    private bool TryMergeInOnePass(TensorMergeContext context, TaskVectorPruner[] pruners,
         ReadOnlySpan<double> weights, bool normalize, float lambda, Span<float> output)
     {
         BeginFromSample(context, pruners);
-        CombinePass(context, pruners, buffers, weights, normalize, lambda, output);
+        int n = context.Length;
+        int ranges = Math.Clamp(n / OnePassRange, 1, context.Parallelism);
+        if (ranges > 1) CombineInRanges(context, pruners, ranges, weights, normalize, lambda, output);
+        else CombinePass(context, pruners, new StreamBuffers(context, context.Scratch, Math.Min(OnePassChunk, n), pruners.Length),
+            context.OutputWriter, weights, normalize, lambda, output);
         var corrections = new List<int>();
         foreach (var q in pruners)
         {
@@ -261,18 +297,19 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
         else CombineAll(b, deltas, weights, normalize, lambda, target);
     }
 
-    /// <summary>The scratch chunks of a streamed merge: the base's, each task vector's, and the output's.</summary>
-    private sealed class StreamBuffers(TensorMergeContext context, int chunk, int models)
+    /// <summary>The scratch chunks of a streamed merge (from <paramref name="scratch"/>): the base's, each task vector's, and the output's.</summary>
+    private sealed class StreamBuffers(TensorMergeContext context, ScratchArena scratch, int chunk, int models)
     {
-        private readonly float[] _base = context.Scratch.FloatArray(chunk);
-        private readonly float[]? _output = context.OutputWriter is null ? null : context.Scratch.FloatArray(chunk);
+        private readonly float[] _base = scratch.FloatArray(chunk);
+        private readonly float[] _output = scratch.FloatArray(chunk);
 
         public int Chunk => chunk;
 
-        public float[][] Deltas { get; } = Enumerable.Range(0, models).Select(_ => context.Scratch.FloatArray(chunk)).ToArray();
+        public float[][] Deltas { get; } = Enumerable.Range(0, models).Select(_ => scratch.FloatArray(chunk)).ToArray();
 
-        /// <summary>The base's chunk at <paramref name="start"/>.</summary>
-        public ReadOnlySpan<float> Base(int start) => context.BaseChunk(start, _base.AsSpan(0, Math.Min(chunk, context.Length - start)));
+        /// <summary>The base's chunk at <paramref name="start"/>: <paramref name="length"/> elements, by default to the chunk's size or the tensor's end.</summary>
+        public ReadOnlySpan<float> Base(int start, int length = int.MaxValue) =>
+            context.BaseChunk(start, _base.AsSpan(0, Math.Min(Math.Min(chunk, length), context.Length - start)));
 
         /// <summary>Δᵢ over the chunk of <paramref name="b"/> starting at <paramref name="start"/>.</summary>
         public Span<float> Delta(int i, int start, ReadOnlySpan<float> b)

@@ -163,6 +163,12 @@ internal sealed class TensorMergeContext
     public MethodParameters Parameters { get; }
 
     /// <summary>
+    /// Workers a method may use at once on this tensor (the executor's threads; parts of the tensor that other
+    /// workers do not take are computed by the caller). The result does not depend on it.
+    /// </summary>
+    public int Parallelism { get; init; } = 1;
+
+    /// <summary>
     /// When set, a method that <see cref="IMergeMethod.ReadsInChunks">reads in chunks</see> hands each output chunk
     /// here (see <see cref="OutputChunkWriter"/> for the order) instead of writing the output span, so the executor
     /// stores it in the output dtype at once rather than through a whole-tensor float32 buffer.

@@ -35,6 +35,8 @@ internal sealed class ProvisionalMagnitudeMask : IDisposable
     /// <summary>Quantile added on each side beyond them, for samples whose blocks are not independent elements.</summary>
     private const double WindowSlack = 2e-3;
     private readonly MagnitudeRankSelector _selector;
+    private MagnitudeRankSelector[] _ranges = [];
+    private int _expected;
     private readonly int _rank, _length;
     private MagnitudeRule _rule;
     private MagnitudeRule _exact;
@@ -70,7 +72,8 @@ internal sealed class ProvisionalMagnitudeMask : IDisposable
             int inside = belowHigh + atHigh - MagnitudeRankSelector.CountLessAndEqual(c, low).Less;
             // The sample's share inside the window, with a standard error's margin and more.
             double share = (double)inside / s;
-            _selector.StartWindow(low, high, (int)Math.Min(int.MaxValue - 64, (share + 4 * Math.Sqrt(share / s) + 1e-3) * _length));
+            _expected = (int)Math.Min(int.MaxValue - 64, (share + 4 * Math.Sqrt(share / s) + 1e-3) * _length);
+            _selector.StartWindow(low, high, _expected);
         }
         finally
         {
@@ -79,9 +82,9 @@ internal sealed class ProvisionalMagnitudeMask : IDisposable
     }
 
     /// <summary>Counts the chunk that starts at element <paramref name="offset"/> and zeroes the elements the provisional rule drops.</summary>
-    public void Apply(Span<float> chunk, int offset)
+    public void Apply(Span<float> chunk, int offset, int range = 0)
     {
-        _selector.Count(chunk, offset);
+        Selector(range).Count(chunk, offset);
         var bits = MemoryMarshal.Cast<float, uint>(chunk);
         int split = Math.Clamp(_rule.EqualFrom - offset, 0, bits.Length);
         KeepAtLeast(bits[..split], _rule.Threshold + 1);
@@ -94,12 +97,13 @@ internal sealed class ProvisionalMagnitudeMask : IDisposable
     /// counted and masked in registers, one pass instead of a conversion and two passes over a float chunk. The same
     /// float subtraction as <see cref="StoredBlend.Difference"/>, hence the same values.
     /// </summary>
-    public void ApplyDifference(ReadOnlySpan<ushort> x, ReadOnlySpan<float> b, Span<float> delta, int offset)
+    public void ApplyDifference(ReadOnlySpan<ushort> x, ReadOnlySpan<float> b, Span<float> delta, int offset, int range = 0)
     {
+        var selector = Selector(range);
         int n = delta.Length;
         if (x.Length != n || b.Length != n) throw new ArgumentException("lengths differ");
         int j = 0;
-        if (_selector.TryOpenWindow(n, out var window))
+        if (selector.TryOpenWindow(n, out var window))
         {
             ref ushort x0 = ref MemoryMarshal.GetReference(x);
             ref float b0 = ref MemoryMarshal.GetReference(b);
@@ -115,12 +119,12 @@ internal sealed class ProvisionalMagnitudeMask : IDisposable
                 window.Add(m, index);
                 (d & rule.Keeps(m, index).AsSingle()).StoreUnsafe(ref d0, (nuint)j);
             }
-            _selector.CloseWindow(window);
+            selector.CloseWindow(window);
         }
         if (j == n) return;
         var rest = delta[j..];
         StoredBlend.Difference(MemoryMarshal.AsBytes(x[j..]), DType.BF16, b[j..], rest);
-        Apply(rest, offset + j);
+        Apply(rest, offset + j, range);
     }
 
     /// <summary>Zeroes the elements whose magnitude is below <paramref name="threshold"/> (at most 2³¹).</summary>
@@ -146,6 +150,12 @@ internal sealed class ProvisionalMagnitudeMask : IDisposable
     /// <summary>Ends the pass: true when the exact rule is known, false when the rank fell outside the window.</summary>
     public bool Finish()
     {
+        foreach (var part in _ranges)
+        {
+            _selector.JoinWindow(part);
+            part.Dispose();
+        }
+        _ranges = [];
         _selector.EndPass(_rule.Threshold);
         if (_selector.NeedsPass || !_selector.HasWindow) return false;
         uint threshold = _selector.Result(out var countBelow, out _);
@@ -206,5 +216,25 @@ internal sealed class ProvisionalMagnitudeMask : IDisposable
             if (_exact.Keeps(magnitudes[j], indices[j]) != _rule.Keeps(magnitudes[j], indices[j])) corrections.Add(indices[j]);
     }
 
-    public void Dispose() => _selector.Dispose();
+    /// <summary>
+    /// Splits the pass (after <see cref="Begin"/>) into <paramref name="count"/> ranges of elements in index order,
+    /// which may run at once: each counts and records into its own window list (the <c>range</c> argument of
+    /// <see cref="Apply"/> and <see cref="ApplyDifference"/>), and <see cref="Finish"/> joins them in range order, so
+    /// the outcome is one pass's.
+    /// </summary>
+    public void SplitRanges(int count)
+    {
+        if (count <= 1) return;
+        int expected = (int)Math.Min(int.MaxValue - 64, 1.1 * _expected / count + 4096);
+        _ranges = new MagnitudeRankSelector[count];
+        for (int r = 0; r < count; r++) _ranges[r] = _selector.ForRange(expected);
+    }
+
+    private MagnitudeRankSelector Selector(int range) => _ranges.Length == 0 ? _selector : _ranges[range];
+
+    public void Dispose()
+    {
+        foreach (var part in _ranges) part.Dispose();
+        _selector.Dispose();
+    }
 }

@@ -192,6 +192,39 @@ internal sealed unsafe class MagnitudeRankSelector : IDisposable
         _phase = Phase.Window;
     }
 
+    /// <summary>
+    /// A selector for one range of the tensor's elements that counts into its own window list, with this one's window
+    /// (after <see cref="StartWindow"/>) and room for about <paramref name="expected"/> magnitudes: ranges can then be
+    /// counted at once, and <see cref="JoinWindow"/> takes them back.
+    /// </summary>
+    public MagnitudeRankSelector ForRange(int expected)
+    {
+        var part = new MagnitudeRankSelector(_rank, _length, _recordIndices);
+        part.StartWindow(_windowLo, _windowHi, expected);
+        return part;
+    }
+
+    /// <summary>
+    /// Appends the window of a range counted apart (<see cref="ForRange"/>) to this one's: ranges joined in index order
+    /// leave the counts and lists that one pass over them would. The window is given up if the range gave up its own.
+    /// </summary>
+    public void JoinWindow(MagnitudeRankSelector part)
+    {
+        _belowWindow += part._belowWindow;
+        if (_kept is null) return;
+        if (part._kept is null)
+        {
+            ReturnWindow();
+            return;
+        }
+        int count = part._keptCount;
+        MakeRoom(count);
+        if (_kept is null) return;
+        part._kept.AsSpan(count).CopyTo(new Span<uint>(_kept.Pointer + _keptCount, count));
+        if (_indices is not null) part._indices!.AsSpan(count).CopyTo(new Span<int>(_indices.Pointer + _keptCount, count));
+        _keptCount += count;
+    }
+
     /// <summary>Whether the first pass keeps a window (its chunks came in several, and it did not overflow).</summary>
     public bool HasWindow => _kept is not null;
 

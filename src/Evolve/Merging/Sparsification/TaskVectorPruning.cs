@@ -197,13 +197,16 @@ internal sealed class TaskVectorPruner : IDisposable
 
     public void Restart() => _keeper.Restart();
 
-    /// <summary>Prunes (and rescales) the chunk that starts at tensor index <paramref name="offset"/>.</summary>
-    public void Prune(Span<float> chunk, long offset)
+    /// <summary>
+    /// Prunes (and rescales) the chunk that starts at tensor index <paramref name="offset"/>; a one-pass prune split
+    /// into ranges (<see cref="SplitRanges"/>) is told the chunk's <paramref name="range"/>.
+    /// </summary>
+    public void Prune(Span<float> chunk, long offset, int range = 0)
     {
         if (_inactive) return;
         if (_provisional is not null)
         {
-            _provisional.Apply(chunk, (int)offset);
+            _provisional.Apply(chunk, (int)offset, range);
             return;
         }
         if (_kept is not null)
@@ -223,16 +226,23 @@ internal sealed class TaskVectorPruner : IDisposable
     /// <see cref="Prune"/> of the task vector x − b, written to <paramref name="delta"/>, with x given as BF16 words:
     /// a one-pass prune (<see cref="ProvisionalMagnitudeMask.ApplyDifference"/>) reads them straight into registers.
     /// </summary>
-    public void PruneDifference(ReadOnlySpan<ushort> x, ReadOnlySpan<float> b, Span<float> delta, int offset)
+    public void PruneDifference(ReadOnlySpan<ushort> x, ReadOnlySpan<float> b, Span<float> delta, int offset, int range = 0)
     {
         if (_provisional is not null)
         {
-            _provisional.ApplyDifference(x, b, delta, offset);
+            _provisional.ApplyDifference(x, b, delta, offset, range);
             return;
         }
         StoredBlend.Difference(MemoryMarshal.AsBytes(x), Checkpoints.DType.BF16, b, delta);
-        Prune(delta, offset);
+        Prune(delta, offset, range);
     }
+
+    /// <summary>
+    /// Splits a one-pass prune (after <see cref="BeginProvisional"/>) into <paramref name="count"/> ranges of elements
+    /// that may be pruned at once (<see cref="ProvisionalMagnitudeMask.SplitRanges"/>). The others need nothing: a
+    /// pruner that decides in one pass without a rank keeps no state between chunks.
+    /// </summary>
+    public void SplitRanges(int count) => _provisional?.SplitRanges(count);
 
     /// <summary>
     /// Records blocks of 8 as one byte of mask bits each (the bitset's words are little-endian, so byte i holds
