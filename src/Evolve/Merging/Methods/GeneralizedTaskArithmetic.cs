@@ -215,11 +215,9 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
             });
         }
 
-        int RangeStart(int r) => (int)Math.Min(n, (long)n * r / ranges / OnePassChunk * OnePassChunk);
+        int RangeStart(int r) => r == ranges ? n : (int)((long)n * r / ranges / OnePassChunk * OnePassChunk);
     }
 
-    /// <summary>Elements per range from which a one-pass merge splits a tensor over the workers it may use.</summary>
-    internal const int OnePassRange = 1 << 20;
 
     /// <summary>
     /// The combine pass with provisional masks (<see cref="ProvisionalMagnitudeMask"/>), then each element that a
@@ -231,7 +229,7 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
     {
         BeginFromSample(context, pruners);
         int n = context.Length;
-        int ranges = Math.Clamp(n / OnePassRange, 1, context.Parallelism);
+        int ranges = Math.Clamp(n / TensorMergeContext.ParallelRange, 1, context.Parallelism);
         if (ranges > 1) CombineInRanges(context, pruners, ranges, weights, normalize, lambda, output);
         else CombinePass(context, pruners, new StreamBuffers(context, context.Scratch, Math.Min(OnePassChunk, n), pruners.Length),
             context.OutputWriter, weights, normalize, lambda, output);

@@ -168,6 +168,9 @@ internal sealed class TensorMergeContext
     /// </summary>
     public int Parallelism { get; init; } = 1;
 
+    /// <summary>Elements per range when a tensor is split over workers: below twice this a tensor stays whole.</summary>
+    public const int ParallelRange = 1 << 20;
+
     /// <summary>
     /// When set, a method that <see cref="IMergeMethod.ReadsInChunks">reads in chunks</see> hands each output chunk
     /// here (see <see cref="OutputChunkWriter"/> for the order) instead of writing the output span, so the executor
