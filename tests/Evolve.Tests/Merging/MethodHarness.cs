@@ -25,7 +25,7 @@ internal static class MethodHarness
         var p = MethodParameters.Of(m.Parameters, models.Length, parameters);
         shape ??= [models[0].Length];
         using var scratch = new ScratchArena();
-        var context = new TensorMergeContext(tensorName, shape, baseTensor, models, p, seed, scratch) { Parallelism = parallelism };
+        var context = new TensorMergeContext(tensorName, shape, baseTensor, models, p, seed, scratch) { Workers = parallelism > 1 ? new WorkerBudget(parallelism) : null };
         var output = new float[context.Length];
         m.Merge(context, output);
         return output;

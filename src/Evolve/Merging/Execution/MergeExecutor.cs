@@ -18,6 +18,7 @@ namespace Evolve.Merging.Execution;
 internal sealed class MergeExecutor(MergeExecutorOptions? options = null)
 {
     private readonly MergeExecutorOptions _options = options ?? new MergeExecutorOptions();
+    private WorkerBudget _workers = new(options?.Threads ?? Environment.ProcessorCount);
     private long _working;
     private long _peak;
     private long _bytesRead;
@@ -56,7 +57,15 @@ internal sealed class MergeExecutor(MergeExecutorOptions? options = null)
                 var t = todo[i];
                 var buffer = new NativeTensorBuffer(t.ElementCount);
                 fresh[i] = new WeightEntry(t.Name, t.Shape, t.Key, buffer);
-                Compute(plan, t, buffer.Span);
+                _workers.Enter();
+                try
+                {
+                    Compute(plan, t, buffer.Span);
+                }
+                finally
+                {
+                    _workers.Leave();
+                }
                 Report(todo.Count, total, clock);
             });
         }
@@ -191,7 +200,7 @@ internal sealed class MergeExecutor(MergeExecutorOptions? options = null)
         }
         using var scratch = new ScratchArena();
         var context = new TensorMergeContext(tensor.Name, tensor.Shape, tensor.Base is not null, tensor.Inputs.Length, Stored,
-            tensor.Parameters, plan.Seed, scratch) { OutputWriter = writer, Parallelism = Math.Max(1, _options.Threads) };
+            tensor.Parameters, plan.Seed, scratch) { OutputWriter = writer, Workers = _workers };
         plan.Method.Merge(context, output);
         Interlocked.Add(ref _bytesRead, read);
     }
@@ -273,8 +282,8 @@ internal sealed class MergeExecutor(MergeExecutorOptions? options = null)
             read += info.ElementCount * info.DType.ByteSize();
         }
         long held = 0;
-        int ranges = Math.Clamp(n / TensorMergeContext.ParallelRange, 1, Math.Max(1, _options.Threads));
-        Track(ref held, ranges * 3L * StoredBlend.Block * sizeof(float));
+        int ranges = Math.Max(1, n / TensorMergeContext.ParallelRange);
+        Track(ref held, Math.Min(ranges, Math.Max(1, _options.Threads)) * 3L * StoredBlend.Block * sizeof(float));
         try
         {
             if (ranges == 1) CombineBlocks(plan, tensor, combination, infos, baseInfo, output, dtype, 0, n);
@@ -288,9 +297,9 @@ internal sealed class MergeExecutor(MergeExecutorOptions? options = null)
     }
 
     /// <summary>
-    /// <see cref="CombineBlocks"/> over <paramref name="ranges"/> ranges of the tensor at once, as many as the threads
-    /// left idle by other tensors take (the caller computes the rest): a large tensor no longer keeps one thread busy
-    /// while the others wait. Each element is computed as alone, so the output does not depend on the split.
+    /// <see cref="CombineBlocks"/> over <paramref name="ranges"/> ranges of the tensor, on as many idle workers as it
+    /// can recruit (<see cref="WorkerBudget.Run"/>). Each element is computed as alone, so the output does not depend
+    /// on the split.
     /// </summary>
     private unsafe void CombineInRanges(MergePlan plan, PlannedTensor tensor, LinearCombination combination, TensorInfo[] infos,
         TensorInfo? baseInfo, Span<byte> output, DType dtype, int ranges)
@@ -300,8 +309,9 @@ internal sealed class MergeExecutor(MergeExecutorOptions? options = null)
         {
             // A span cannot reach into the workers: they write through the output's address.
             nint address = (nint)whole;
-            Parallel.For(0, ranges, ParallelOptions(), r =>
+            _workers.Run(ranges, r =>
             {
+                _options.Cancellation.ThrowIfCancellationRequested();
                 int from = RangeStart(r), to = RangeStart(r + 1);
                 var part = new Span<byte>((byte*)address + (long)from * outSize, (to - from) * outSize);
                 CombineBlocks(plan, tensor, combination, infos, baseInfo, part, dtype, from, to);
@@ -347,6 +357,7 @@ internal sealed class MergeExecutor(MergeExecutorOptions? options = null)
 
     private void Reset()
     {
+        _workers = new WorkerBudget(_options.Threads);
         _working = _peak = _bytesRead = 0;
         _done = 0;
     }
@@ -452,6 +463,19 @@ internal sealed class MergeExecutor(MergeExecutorOptions? options = null)
         }
 
         private byte[] Produce(PlannedTensor t)
+        {
+            _executor._workers.Enter();
+            try
+            {
+                return ProduceBytes(t);
+            }
+            finally
+            {
+                _executor._workers.Leave();
+            }
+        }
+
+        private byte[] ProduceBytes(PlannedTensor t)
         {
             int n = checked((int)t.ElementCount);
             var size = n * t.OutputDType.ByteSize();

@@ -192,7 +192,8 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
     }
 
     /// <summary>
-    /// The one-pass combine over <paramref name="ranges"/> ranges of the tensor at once, each with its own chunks and
+    /// The one-pass combine over <paramref name="ranges"/> ranges of the tensor, on as many of the executor's idle
+    /// workers as it can recruit (<see cref="TensorMergeContext.Workers"/>), each range with its own chunks and
     /// window lists (joined in index order by <see cref="TaskVectorPruner.FinishProvisional"/>): every element is
     /// computed as the single pass computes it, so the output does not depend on the number of ranges.
     /// </summary>
@@ -207,7 +208,7 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
             // A span cannot reach into the workers; without a writer they write through the output's address.
             nint address = (nint)whole;
             var writer = context.OutputWriter ?? ((start, values) => values.CopyTo(new Span<float>((float*)address + start, values.Length)));
-            Parallel.For(0, ranges, new ParallelOptions { MaxDegreeOfParallelism = context.Parallelism }, r =>
+            context.Workers!.Run(ranges, r =>
             {
                 using var scratch = new ScratchArena();
                 var buffers = new StreamBuffers(context, scratch, Math.Min(OnePassChunk, n), k);
@@ -229,7 +230,7 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
     {
         BeginFromSample(context, pruners);
         int n = context.Length;
-        int ranges = Math.Clamp(n / TensorMergeContext.ParallelRange, 1, context.Parallelism);
+        int ranges = context.Workers is null ? 1 : Math.Max(1, n / TensorMergeContext.ParallelRange);
         if (ranges > 1) CombineInRanges(context, pruners, ranges, weights, normalize, lambda, output);
         else CombinePass(context, pruners, new StreamBuffers(context, context.Scratch, Math.Min(OnePassChunk, n), pruners.Length),
             context.OutputWriter, weights, normalize, lambda, output);

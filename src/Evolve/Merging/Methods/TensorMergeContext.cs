@@ -163,10 +163,10 @@ internal sealed class TensorMergeContext
     public MethodParameters Parameters { get; }
 
     /// <summary>
-    /// Workers a method may use at once on this tensor (the executor's threads; parts of the tensor that other
-    /// workers do not take are computed by the caller). The result does not depend on it.
+    /// The executor's workers, which a method may recruit for parts of this tensor (<see cref="WorkerBudget.Run"/>);
+    /// none when null. The result does not depend on them.
     /// </summary>
-    public int Parallelism { get; init; } = 1;
+    public WorkerBudget? Workers { get; init; }
 
     /// <summary>Elements per range when a tensor is split over workers: below twice this a tensor stays whole.</summary>
     public const int ParallelRange = 1 << 20;

@@ -81,7 +81,7 @@ internal sealed unsafe class MagnitudeRankSelector : IDisposable
     private const double WindowMargin = 0.02;
     private enum Phase { Start, Window, High, Low, Done }
     private readonly int _rank, _length, _capacity;
-    private readonly int[] _histogram;
+    private int[]? _histogram;
     private Phase _phase = Phase.Start;
     private int _below;
     private uint _prefix;
@@ -101,10 +101,12 @@ internal sealed unsafe class MagnitudeRankSelector : IDisposable
         _length = length;
         _recordIndices = recordIndices;
         _capacity = length / 8 + 4096;
-        _histogram = ArrayPool<int>.Shared.Rent(LowBins);
     }
 
     public bool NeedsPass => _phase != Phase.Done;
+
+    /// <summary>The radix histogram, rented on first use: a selector whose window holds the rank never needs it.</summary>
+    private int[] Histogram => _histogram ??= ArrayPool<int>.Shared.Rent(LowBins);
 
     /// <summary>Counts the next chunk, which starts at element <paramref name="offset"/> (used when recording indices).</summary>
     public void Count(ReadOnlySpan<float> x, int offset = 0)
@@ -132,11 +134,11 @@ internal sealed unsafe class MagnitudeRankSelector : IDisposable
                 CountWindow(bits);
                 break;
             case Phase.High:
-                var high = _histogram.AsSpan(0, HighBins);
+                var high = Histogram.AsSpan(0, HighBins);
                 foreach (var b in bits) high[(int)((b & 0x7FFFFFFF) >> 16)]++;
                 break;
             case Phase.Low:
-                CountLow(bits, _histogram.AsSpan(0, LowBins));
+                CountLow(bits, Histogram.AsSpan(0, LowBins));
                 break;
         }
     }
@@ -159,12 +161,12 @@ internal sealed unsafe class MagnitudeRankSelector : IDisposable
                 break;
             case Phase.High:
                 _below = 0;
-                _prefix = (uint)FindBin(_histogram.AsSpan(0, HighBins), _rank, ref _below);
-                Array.Clear(_histogram, 0, LowBins);
+                _prefix = (uint)FindBin(Histogram.AsSpan(0, HighBins), _rank, ref _below);
+                Array.Clear(Histogram, 0, LowBins);
                 _phase = Phase.Low;
                 break;
             case Phase.Low:
-                Finish(_histogram.AsSpan(0, LowBins), _below);
+                Finish(Histogram.AsSpan(0, LowBins), _below);
                 break;
         }
     }
@@ -239,7 +241,7 @@ internal sealed unsafe class MagnitudeRankSelector : IDisposable
 
     private void StartHigh()
     {
-        Array.Clear(_histogram, 0, HighBins);
+        Array.Clear(Histogram, 0, HighBins);
         _phase = Phase.High;
     }
 
@@ -404,7 +406,7 @@ internal sealed unsafe class MagnitudeRankSelector : IDisposable
                 c[3 * span + (int)((kept[i + 3] >> 16) - first)]++;
             }
             for (; i < kept.Length; i++) c[(int)((kept[i] >> 16) - first)]++;
-            var high = _histogram.AsSpan(0, HighBins);
+            var high = Histogram.AsSpan(0, HighBins);
             high.Clear();
             for (int bin = 0; bin < span; bin++) high[(int)first + bin] = c[bin] + c[span + bin] + c[2 * span + bin] + c[3 * span + bin];
             _below = (int)_belowWindow;
@@ -421,7 +423,7 @@ internal sealed unsafe class MagnitudeRankSelector : IDisposable
                 c[3 * stride + LowKey(kept[i + 3])]++;
             }
             for (; i < kept.Length; i++) c[LowKey(kept[i])]++;
-            var low = _histogram.AsSpan(0, LowBins);
+            var low = Histogram.AsSpan(0, LowBins);
             for (int bin = 0; bin < LowBins; bin++) low[bin] = c[bin] + c[stride + bin] + c[2 * stride + bin] + c[3 * stride + bin];
             Finish(low, _below);
         }
@@ -652,7 +654,7 @@ internal sealed unsafe class MagnitudeRankSelector : IDisposable
 
     public void Dispose()
     {
-        ArrayPool<int>.Shared.Return(_histogram);
+        if (_histogram is not null) ArrayPool<int>.Shared.Return(_histogram);
         ReturnWindow();
     }
 }
