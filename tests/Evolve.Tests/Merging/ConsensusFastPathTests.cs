@@ -33,7 +33,7 @@ public sealed class ConsensusFastPathTests
     [InlineData("ties", 1_100_000, 14, 0.0)]
     [InlineData("ties", 1_100_000, 15, 0.0, "drifting scale")]
     [InlineData("ties", 1_100_000, 16, 0.0, "small where sampled")]
-    // Split over workers (TensorMergeContext.Parallelism): 3 ranges of a tensor merged at once, their window lists
+    // Split over workers (TensorMergeContext.Workers): 3 ranges of a tensor merged at once, their window lists
     // joined in index order, give the single pass's output; and so does the fallback after a split pass that failed.
     [InlineData("ties", 3_200_003, 17, 0.0, "drifting scale", 4)]
     [InlineData("ties", 2_100_000, 18, 0.0, "small where sampled", 4)]

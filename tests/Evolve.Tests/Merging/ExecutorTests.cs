@@ -185,8 +185,8 @@ public sealed class ExecutorTests
     [InlineData("della", "parameters: {weight: 0.7, density: 0.4, epsilon: 0.1}")]
     // Past TaskVectorPruner.OnePassMinimum: TIES merges in one pass and the writer takes the corrected elements again.
     [InlineData("ties", "parameters: {weight: 0.7, density: 0.4}", 3600)]
-    // Past twice TensorMergeContext.ParallelRange: the tensor is split into ranges that both threads merge at once.
-    [InlineData("linear", "parameters: {weight: 0.3}", 7000)]
+    // Past twice TensorMergeContext.ParallelRange: the one-pass TIES splits the tensor into ranges, which the second
+    // thread takes once its own tensor is done.
     [InlineData("ties", "parameters: {weight: 0.7, density: 0.4}", 7000)]
     public void Bf16InputsMergeFromTheirStoredBytesAsTheWholeTensorKernelDoes(string method, string modelParameters, int rows = 300)
     {

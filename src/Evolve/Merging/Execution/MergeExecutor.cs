@@ -282,68 +282,33 @@ internal sealed class MergeExecutor(MergeExecutorOptions? options = null)
             read += info.ElementCount * info.DType.ByteSize();
         }
         long held = 0;
-        int ranges = Math.Max(1, n / TensorMergeContext.ParallelRange);
-        Track(ref held, Math.Min(ranges, Math.Max(1, _options.Threads)) * 3L * StoredBlend.Block * sizeof(float));
+        Track(ref held, 3L * StoredBlend.Block * sizeof(float));
         try
         {
-            if (ranges == 1) CombineBlocks(plan, tensor, combination, infos, baseInfo, output, dtype, 0, n);
-            else CombineInRanges(plan, tensor, combination, infos, baseInfo, output, dtype, ranges);
+            Span<float> scratch = stackalloc float[3 * StoredBlend.Block];
+            var blend = new StoredBlend(combination, scratch);
+            int outSize = dtype.ByteSize();
+            for (int start = 0; start < n; start += StoredBlend.Block)
+            {
+                int len = Math.Min(StoredBlend.Block, n - start);
+                if (tensor.Base is { } baseInput && baseInfo is not null)
+                {
+                    int size = baseInfo.DType.ByteSize();
+                    blend.Start(len, plan.Models[baseInput.Model].GetBytes(baseInput.Tensor).Slice(start * size, len * size), baseInfo.DType);
+                }
+                else blend.Start(len);
+                for (int i = 0; i < inputs.Length; i++)
+                {
+                    int size = infos[i].DType.ByteSize();
+                    blend.Add(plan.Models[inputs[i].Model].GetBytes(inputs[i].Tensor).Slice(start * size, len * size), infos[i].DType);
+                }
+                blend.Finish(output.Slice(start * outSize, len * outSize), dtype);
+            }
             Interlocked.Add(ref _bytesRead, read);
         }
         finally
         {
             Interlocked.Add(ref _working, -held);
-        }
-    }
-
-    /// <summary>
-    /// <see cref="CombineBlocks"/> over <paramref name="ranges"/> ranges of the tensor, on as many idle workers as it
-    /// can recruit (<see cref="WorkerBudget.Run"/>). Each element is computed as alone, so the output does not depend
-    /// on the split.
-    /// </summary>
-    private unsafe void CombineInRanges(MergePlan plan, PlannedTensor tensor, LinearCombination combination, TensorInfo[] infos,
-        TensorInfo? baseInfo, Span<byte> output, DType dtype, int ranges)
-    {
-        int n = checked((int)tensor.ElementCount), outSize = dtype.ByteSize();
-        fixed (byte* whole = output)
-        {
-            // A span cannot reach into the workers: they write through the output's address.
-            nint address = (nint)whole;
-            _workers.Run(ranges, r =>
-            {
-                _options.Cancellation.ThrowIfCancellationRequested();
-                int from = RangeStart(r), to = RangeStart(r + 1);
-                var part = new Span<byte>((byte*)address + (long)from * outSize, (to - from) * outSize);
-                CombineBlocks(plan, tensor, combination, infos, baseInfo, part, dtype, from, to);
-            });
-        }
-
-        int RangeStart(int r) => r == ranges ? n : (int)((long)n * r / ranges / StoredBlend.Block * StoredBlend.Block);
-    }
-
-    /// <summary>Elements [from, to) of the combination, one L1-sized block at a time, into <paramref name="output"/> (which starts at element <paramref name="from"/>).</summary>
-    private static void CombineBlocks(MergePlan plan, PlannedTensor tensor, LinearCombination combination, TensorInfo[] infos,
-        TensorInfo? baseInfo, Span<byte> output, DType dtype, int from, int to)
-    {
-        var inputs = tensor.Inputs;
-        Span<float> scratch = stackalloc float[3 * StoredBlend.Block];
-        var blend = new StoredBlend(combination, scratch);
-        int outSize = dtype.ByteSize();
-        for (int start = from; start < to; start += StoredBlend.Block)
-        {
-            int len = Math.Min(StoredBlend.Block, to - start);
-            if (tensor.Base is { } baseInput && baseInfo is not null)
-            {
-                int size = baseInfo.DType.ByteSize();
-                blend.Start(len, plan.Models[baseInput.Model].GetBytes(baseInput.Tensor).Slice(start * size, len * size), baseInfo.DType);
-            }
-            else blend.Start(len);
-            for (int i = 0; i < inputs.Length; i++)
-            {
-                int size = infos[i].DType.ByteSize();
-                blend.Add(plan.Models[inputs[i].Model].GetBytes(inputs[i].Tensor).Slice(start * size, len * size), infos[i].DType);
-            }
-            blend.Finish(output.Slice((start - from) * outSize, len * outSize), dtype);
         }
     }
 

@@ -3,8 +3,9 @@ namespace Evolve.Merging.Kernels;
 /// <summary>
 /// The executor's worker threads as a budget shared by the tensors in flight: a worker computing a tensor holds one
 /// (<see cref="Enter"/>, <see cref="Leave"/>), and a tensor split into parts (<see cref="Run"/>) recruits the idle
-/// ones while parts are left, so a large tensor computed last no longer keeps one thread busy while the others wait,
-/// and the threads at work never exceed the budget for longer than a part.
+/// ones while parts are left, so a large tensor computed last no longer keeps one thread busy while the others wait;
+/// a recruit gives its slot back at the end of a part once a worker entering a tensor needs it, so the threads at work
+/// exceed the budget for at most a part.
 /// </summary>
 internal sealed class WorkerBudget(int workers)
 {
@@ -25,9 +26,10 @@ internal sealed class WorkerBudget(int workers)
     {
         int next = -1, recruited = 0;
         var helpers = new List<Task>();
+        // A recruit stops when workers entering tensors meanwhile have spent its slot, so that it gives it back.
         void Work()
         {
-            for (int part; (part = Interlocked.Increment(ref next)) < count;) body(part);
+            for (int part; Volatile.Read(ref _idle) >= 0 && (part = Interlocked.Increment(ref next)) < count;) body(part);
         }
         Exception? failure = null;
         try
