@@ -9,7 +9,7 @@ namespace Evolve.Merging.Kernels;
 /// sign(s) with 0 counted as +; the wᵢΔᵢ whose sign equals it summed in model order, and their wᵢ likewise; with
 /// normalize the first sum divided by the second (0 becomes 1); R = B + λ·mixed.
 /// <para>
-/// The SIMD lanes add +0 for a disagreeing model where the scalar definition skips it; both sums start at +0 and
+/// The SIMD lanes (16 with AVX-512, else 8) add +0 for a disagreeing model where the scalar definition skips it; both sums start at +0 and
 /// only agreeing terms are nonzero, so every lane gets the float the scalar definition computes.
 /// </para>
 /// </summary>
@@ -23,7 +23,23 @@ internal static class SignConsensus
         Span<float> w = stackalloc float[k];
         for (int i = 0; i < k; i++) w[i] = (float)weights[i];
         int j = 0;
-        if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count)
+        {
+            Span<Vector512<float>> wv = stackalloc Vector512<float>[k];
+            Span<Vector512<float>> weighted = stackalloc Vector512<float>[k];
+            for (int i = 0; i < k; i++) wv[i] = Vector512.Create(w[i]);
+            var lambdaV = Vector512.Create(lambda);
+            ref float b0 = ref MemoryMarshal.GetReference(b);
+            ref float o0 = ref MemoryMarshal.GetReference(output);
+            for (; j + Vector512<float>.Count <= n; j += Vector512<float>.Count)
+            {
+                var sum = Vector512<float>.Zero;
+                for (int i = 0; i < k; i++)
+                    sum += weighted[i] = wv[i] * Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(deltas[i]), (nuint)j);
+                (Vector512.LoadUnsafe(ref b0, (nuint)j) + lambdaV * Mix(weighted, wv, sum, normalize)).StoreUnsafe(ref o0, (nuint)j);
+            }
+        }
+        if (Vector256.IsHardwareAccelerated && n - j >= Vector256<float>.Count)
         {
             Span<Vector256<float>> wv = stackalloc Vector256<float>[k];
             Span<Vector256<float>> weighted = stackalloc Vector256<float>[k];
@@ -78,6 +94,25 @@ internal static class SignConsensus
         }
         return normalize
             ? mixed / Vector256.ConditionalSelect(Vector256.Equals(divisor, Vector256<float>.Zero), Vector256<float>.One, divisor)
+            : mixed;
+    }
+
+    /// <summary><see cref="Mix(ReadOnlySpan{Vector256{float}}, ReadOnlySpan{Vector256{float}}, Vector256{float}, bool)"/> of 16 elements.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Mix(ReadOnlySpan<Vector512<float>> weighted, ReadOnlySpan<Vector512<float>> weights, Vector512<float> sum, bool normalize)
+    {
+        var positive = Vector512.GreaterThanOrEqual(sum, Vector512<float>.Zero);
+        Vector512<float> mixed = Vector512<float>.Zero, divisor = Vector512<float>.Zero;
+        for (int i = 0; i < weighted.Length; i++)
+        {
+            var wd = weighted[i];
+            var agrees = Vector512.ConditionalSelect(positive,
+                Vector512.GreaterThan(wd, Vector512<float>.Zero), Vector512.LessThan(wd, Vector512<float>.Zero));
+            mixed += wd & agrees;
+            divisor += weights[i] & agrees;
+        }
+        return normalize
+            ? mixed / Vector512.ConditionalSelect(Vector512.Equals(divisor, Vector512<float>.Zero), Vector512<float>.One, divisor)
             : mixed;
     }
 }

@@ -155,6 +155,13 @@ internal sealed class TensorMergeContext
     private void GatherStored(int input, ReadOnlySpan<int> indices, Span<float> destination)
     {
         var stored = _reader!(input, out var dtype);
+        if (dtype == DType.BF16)
+        {
+            // The common case without a conversion call per element.
+            var words = MemoryMarshal.Cast<byte, ushort>(stored);
+            for (int j = 0; j < indices.Length; j++) destination[j] = BitConverter.UInt32BitsToSingle((uint)words[indices[j]] << 16);
+            return;
+        }
         int size = dtype.ByteSize();
         for (int j = 0; j < indices.Length; j++)
             FloatConversion.ToSingle(stored.Slice(indices[j] * size, size), dtype, destination.Slice(j, 1));

@@ -20,4 +20,13 @@ internal readonly record struct MagnitudeRule(uint Threshold, int EqualFrom)
         return Vector256.GreaterThan(magnitude, threshold)
             | (Vector256.Equals(magnitude, threshold) & Vector256.GreaterThanOrEqual(index, Vector256.Create(EqualFrom)));
     }
+
+    /// <summary><see cref="Keeps(uint, int)"/> on 16 lanes (magnitudes below 2³¹, as signed integers).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector512<int> Keeps(Vector512<int> magnitude, Vector512<int> index)
+    {
+        var threshold = Vector512.Create((int)Threshold);
+        return Vector512.GreaterThan(magnitude, threshold)
+            | (Vector512.Equals(magnitude, threshold) & Vector512.GreaterThanOrEqual(index, Vector512.Create(EqualFrom)));
+    }
 }

@@ -108,10 +108,23 @@ internal sealed class ProvisionalMagnitudeMask : IDisposable
             ref ushort x0 = ref MemoryMarshal.GetReference(x);
             ref float b0 = ref MemoryMarshal.GetReference(b);
             ref float d0 = ref MemoryMarshal.GetReference(delta);
-            var abs = Vector256.Create(0x7FFFFFFF);
-            var index = Vector256<int>.Indices + Vector256.Create(offset);
-            var eight = Vector256.Create(8);
             var rule = _rule;
+            if (Avx512F.IsSupported)
+            {
+                var abs512 = Vector512.Create(0x7FFFFFFF);
+                var index512 = Vector512<int>.Indices + Vector512.Create(offset);
+                var sixteen = Vector512.Create(16);
+                for (; j + 16 <= n; j += 16, index512 += sixteen)
+                {
+                    var d = (Avx512F.ConvertToVector512Int32(Vector256.LoadUnsafe(ref x0, (nuint)j)) << 16).AsSingle() - Vector512.LoadUnsafe(ref b0, (nuint)j);
+                    var m = d.AsInt32() & abs512;
+                    window.Add(m, index512);
+                    (d & rule.Keeps(m, index512).AsSingle()).StoreUnsafe(ref d0, (nuint)j);
+                }
+            }
+            var abs = Vector256.Create(0x7FFFFFFF);
+            var index = Vector256<int>.Indices + Vector256.Create(offset + j);
+            var eight = Vector256.Create(8);
             for (; j + 8 <= n; j += 8, index += eight)
             {
                 var d = (Avx2.ConvertToVector256Int32(Vector128.LoadUnsafe(ref x0, (nuint)j)) << 16).AsSingle() - Vector256.LoadUnsafe(ref b0, (nuint)j);

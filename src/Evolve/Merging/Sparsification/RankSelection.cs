@@ -554,40 +554,27 @@ internal sealed unsafe class MagnitudeRankSelector : IDisposable
     }
 
     /// <summary>
-    /// <see cref="CountWindowPacked"/> over blocks of 16 where the hardware compresses the lanes inside the window
-    /// itself (AVX-512 vpcompressd) instead of a table permutation. Returns the elements consumed.
+    /// <see cref="CountWindowPacked"/> over blocks of 16 through <see cref="WindowLanes"/>'s AVX-512 lanes. Returns the
+    /// elements consumed.
     /// </summary>
     private int CountWindowCompressed(ReadOnlySpan<uint> bits)
     {
         ref uint source = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(bits);
         var abs = Vector512.Create(0x7FFFFFFF);
-        Vector512<int> lo = Vector512.Create((int)_windowLo), hi = Vector512.Create((int)_windowHi);
-        var below = Vector512<int>.Zero;
-        int count = _keptCount, start = 0;
-        if (_kept is null)
+        int start = 0;
+        if (!TryOpenWindow(bits.Length, out var lanes))
         {
+            var lo = Vector512.Create((int)_windowLo);
+            var below = Vector512<int>.Zero;
             for (; start + 16 <= bits.Length; start += 16)
                 below -= Vector512.LessThan(Vector512.LoadUnsafe(ref source, (nuint)start).AsInt32() & abs, lo);
+            _belowWindow += Vector512.Sum(below);
+            return start;
         }
-        else
-        {
-            ref uint kept = ref *_kept.Pointer;
-            bool record = _indices is not null;
-            ref int indices = ref record ? ref *_indices!.Pointer : ref Unsafe.NullRef<int>();
-            var index = Vector512<int>.Indices + Vector512.Create(_offset);
-            for (; start + 16 <= bits.Length; start += 16)
-            {
-                var m = Vector512.LoadUnsafe(ref source, (nuint)start).AsInt32() & abs;
-                var under = Vector512.LessThan(m, lo);
-                below -= under;
-                var inside = ~(under | Vector512.GreaterThan(m, hi));
-                Avx512F.Compress(Vector512<int>.Zero, inside, m).AsUInt32().StoreUnsafe(ref kept, (nuint)count);
-                if (record) Avx512F.Compress(Vector512<int>.Zero, inside, index + Vector512.Create(start)).StoreUnsafe(ref indices, (nuint)count);
-                count += BitOperations.PopCount(inside.ExtractMostSignificantBits());
-            }
-        }
-        _keptCount = count;
-        _belowWindow += Vector512.Sum(below);
+        var index = Vector512<int>.Indices + Vector512.Create(_offset);
+        for (; start + 16 <= bits.Length; start += 16)
+            lanes.Add(Vector512.LoadUnsafe(ref source, (nuint)start).AsInt32() & abs, index + Vector512.Create(start));
+        CloseWindow(lanes);
         return start;
     }
 
