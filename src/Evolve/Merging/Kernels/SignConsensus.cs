@@ -9,8 +9,8 @@ namespace Evolve.Merging.Kernels;
 /// sign(s) with 0 counted as +; the wᵢΔᵢ whose sign equals it summed in model order, and their wᵢ likewise; with
 /// normalize the first sum divided by the second (0 becomes 1); R = B + λ·mixed.
 /// <para>
-/// The SIMD lanes (16 with AVX-512, else 8) add +0 for a disagreeing model where the scalar definition skips it; both sums start at +0 and
-/// only agreeing terms are nonzero, so every lane gets the float the scalar definition computes.
+/// The SIMD lanes (16 with AVX-512, else 8) add +0 for a disagreeing model where the scalar definition skips it; both
+/// sums start at +0 and only agreeing terms are nonzero, so every lane gets the float the scalar definition computes.
 /// </para>
 /// </summary>
 internal static class SignConsensus

@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Runtime.InteropServices;
 using Evolve.Merging.Kernels;
 using Evolve.Merging.Parameters;
@@ -218,7 +217,6 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
 
         int RangeStart(int r) => r == ranges ? n : (int)((long)n * r / ranges / OnePassChunk * OnePassChunk);
     }
-
 
     /// <summary>
     /// The combine pass with provisional masks (<see cref="ProvisionalMagnitudeMask"/>), then each element that a

@@ -93,9 +93,9 @@ internal sealed class ProvisionalMagnitudeMask : IDisposable
 
     /// <summary>
     /// <see cref="Apply"/> to the task vector x − b of the chunk that starts at element <paramref name="offset"/>,
-    /// written to <paramref name="delta"/>, with x given as BF16 words: each block of 8 is widened, subtracted,
-    /// counted and masked in registers, one pass instead of a conversion and two passes over a float chunk. The same
-    /// float subtraction as <see cref="StoredBlend.Difference"/>, hence the same values.
+    /// written to <paramref name="delta"/>, with x given as BF16 words: each block of 16 (AVX-512) or 8 is widened,
+    /// subtracted, counted and masked in registers, one pass instead of a conversion and two passes over a float
+    /// chunk. The same float subtraction as <see cref="StoredBlend.Difference"/>, hence the same values.
     /// </summary>
     public void ApplyDifference(ReadOnlySpan<ushort> x, ReadOnlySpan<float> b, Span<float> delta, int offset, int range = 0)
     {
