@@ -27,6 +27,8 @@ internal sealed class NoisyQuadratic(int inFlight, long budget, long alreadyTold
         // Continuations run inline on purpose: a release happens inside the loop's call, so the loop's own wrapper
         // task is complete before the loop next waits, and which candidates are done never depends on thread timing.
         var done = new TaskCompletionSource<CandidateEvaluation>();
+        // A held result would never come once the loop stops asking: cancelled, the candidate ends as the loop expects.
+        cancellation.Register(() => done.TrySetCanceled(cancellation));
         lock (_pending)
         {
             _pending.Add((candidate.Id, done, () => Score(candidate.Genome)));
@@ -40,11 +42,11 @@ internal sealed class NoisyQuadratic(int inFlight, long budget, long alreadyTold
                     Thread.Sleep(delayMs);
                 try
                 {
-                    next.Done.SetResult(next.Result());
+                    next.Done.TrySetResult(next.Result());
                 }
                 catch (Exception e)
                 {
-                    next.Done.SetException(e);
+                    next.Done.TrySetException(e);
                 }
             }
         }

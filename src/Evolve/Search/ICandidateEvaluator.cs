@@ -10,7 +10,9 @@ internal sealed record CandidateRequest(Candidate Candidate, string Recipe, Hall
 
 /// <summary>
 /// Turns a candidate into a fitness: merge, bind, score. May complete candidates in any order; an exception or a
-/// NaN fitness marks the candidate failed and the search goes on.
+/// NaN fitness marks the candidate failed and the search goes on. The loop awaits every evaluation it started before
+/// it returns (its caller then disposes the evaluator), so a task must end once its token is cancelled; work already
+/// running may finish first.
 /// </summary>
 internal interface ICandidateEvaluator
 {

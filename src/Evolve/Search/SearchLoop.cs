@@ -47,7 +47,9 @@ internal sealed class SearchLoop(IOptimizer optimizer, ICandidateEvaluator evalu
         if (stored.Count > 0 && _hallOfFame.Members.Count > 0)
             settings.HallOfFameChanged?.Invoke(_hallOfFame.Members);
 
-        // Evaluations still running when the loop ends (abort, interruption) are cancelled, not left to run on.
+        // Evaluations still running when the loop ends (abort, interruption) are cancelled, and awaited: a merge or
+        // a scoring pass already running does not watch the token, and the caller disposes the evaluator (its mapped
+        // checkpoints, weight buffers and ORT session) as soon as the loop returns.
         using var evaluations = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         try
         {
@@ -56,6 +58,7 @@ internal sealed class SearchLoop(IOptimizer optimizer, ICandidateEvaluator evalu
         finally
         {
             await evaluations.CancelAsync();
+            await Task.WhenAll(_inFlight.Values.Select(f => f.Task).OfType<Task>()).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 

@@ -200,6 +200,56 @@ public class SearchLoopTests
         Assert.Equal(42, outcome.CandidatesTold);
     }
 
+    /// <summary>
+    /// Like the real evaluator's merge and scoring passes, an evaluation once started runs to its end whatever the
+    /// token says; candidate 0 fails at once when asked to, the others wait for <see cref="Release"/>.
+    /// </summary>
+    private sealed class UninterruptibleEvaluator(bool failFirst) : ICandidateEvaluator
+    {
+        public readonly TaskCompletionSource AllStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public readonly TaskCompletionSource Release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public int Waiting;
+        public int Started;
+        public int Finished;
+
+        public async Task<CandidateEvaluation> EvaluateAsync(CandidateRequest request, CancellationToken cancellation)
+        {
+            if (failFirst && request.Candidate.Id == 0)
+                return CandidateEvaluation.Failed("synthetic ORT error");
+            if (Interlocked.Increment(ref Started) == Waiting)
+                AllStarted.SetResult();
+            await Release.Task;
+            Interlocked.Increment(ref Finished);
+            return CandidateEvaluation.Scored(new Interval(0.5, 0.4, 0.6, 1), [new StoredItemScore("t", "only", 0.5)]);
+        }
+    }
+
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(3, false)]
+    [InlineData(3, true)]
+    public async Task A_loop_ended_by_interruption_or_abort_returns_only_after_the_evaluations_in_flight_end(int inFlight, bool abort)
+    {
+        // The caller disposes the evaluator (mapped checkpoints, weight buffers, the ORT session) once the loop
+        // returns: an evaluation still running then reads freed memory and the process dies (SIGTERM test, exit 134).
+        using var store = SyntheticSearch.CreateStore(NewDb(), "ga", 3);
+        var evaluator = new UninterruptibleEvaluator(abort) { Waiting = abort ? inFlight - 1 : inFlight };
+        using var interrupt = new CancellationTokenSource();
+        var run = new SearchLoop(SyntheticSearch.Optimizer("ga", 3), evaluator, new GenomeListing(SyntheticSearch.Space), store,
+            new SearchLoopSettings { MaxCandidates = 10, InFlight = inFlight, MaxConsecutiveFailures = 1 }).RunAsync(interrupt.Token);
+        await evaluator.AllStarted.Task;
+        if (!abort)
+            await interrupt.CancelAsync();
+
+        var first = await Task.WhenAny(run, Task.Delay(TimeSpan.FromMilliseconds(300)));
+        Assert.NotSame(run, first);
+        evaluator.Release.SetResult();
+        var outcome = await run;
+        Assert.Equal(evaluator.Waiting, evaluator.Finished);
+        Assert.Equal((abort, !abort), (outcome.Aborted, outcome.Cancelled));
+        Assert.Equal(abort ? 1 : 0, store.ReadCandidates().Count);
+    }
+
     [Fact]
     public async Task A_replay_reports_its_hall_of_fame_once_not_each_replayed_change()
     {
