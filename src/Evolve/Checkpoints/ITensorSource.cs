@@ -27,11 +27,12 @@ public interface ITensorSource : IDisposable
     void ReadFloat32(string name, Span<float> destination);
 
     /// <summary>
-    /// Says the tensor's stored bytes will not be read again soon: a memory-mapped source drops their pages from the
+    /// Says the tensor's stored bytes [<paramref name="offset"/>, <paramref name="offset"/> + <paramref name="length"/>)
+    /// (by default all of them) will not be read again soon: a memory-mapped source drops their pages from the
     /// process's resident set (they stay in the OS page cache), so a one-pass merge of large models does not keep
-    /// every input resident. Reading the tensor again still works; it faults the pages back in.
+    /// every input resident. Reading them again still works; it faults the pages back in.
     /// </summary>
-    void ReleasePages(string name)
+    void ReleasePages(string name, long offset = 0, long length = long.MaxValue)
     {
     }
 }

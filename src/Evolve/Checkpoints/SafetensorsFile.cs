@@ -107,14 +107,16 @@ public sealed unsafe class SafetensorsFile : ITensorSource
         return new ReadOnlySpan<byte>(_data + stored.Begin, (int)stored.ByteLength);
     }
 
-    /// <summary>Only whole pages inside the tensor are released: a page shared with a neighbour stays resident.</summary>
-    public void ReleasePages(string name)
+    /// <summary>Only whole pages inside the range are released: a page shared with a neighbour stays resident.</summary>
+    public void ReleasePages(string name, long offset = 0, long length = long.MaxValue)
     {
         if (!OperatingSystem.IsLinux()) return;
         var stored = Find(name);
         var page = Environment.SystemPageSize;
-        var first = ((nuint)(_data + stored.Begin) + (nuint)page - 1) / (nuint)page * (nuint)page;
-        var end = (nuint)(_data + stored.End) / (nuint)page * (nuint)page;
+        long begin = stored.Begin + Math.Clamp(offset, 0, stored.ByteLength);
+        long stop = stored.Begin + Math.Clamp(offset + Math.Min(length, stored.ByteLength), 0, stored.ByteLength);
+        var first = ((nuint)(_data + begin) + (nuint)page - 1) / (nuint)page * (nuint)page;
+        var end = (nuint)(_data + stop) / (nuint)page * (nuint)page;
         if (end > first)
             PageAdvice.DontNeed(first, end - first);
     }

@@ -93,7 +93,7 @@ public sealed class ShardedCheckpoint : ITensorSource
 
     public void ReadFloat32(string name, Span<float> destination) => Owner(name).ReadFloat32(name, destination);
 
-    public void ReleasePages(string name) => Owner(name).ReleasePages(name);
+    public void ReleasePages(string name, long offset = 0, long length = long.MaxValue) => Owner(name).ReleasePages(name, offset, length);
 
     private SafetensorsFile Owner(string name) =>
         _owner.TryGetValue(name, out var shard) ? shard : throw new KeyNotFoundException($"{Location}: no tensor named {name}");

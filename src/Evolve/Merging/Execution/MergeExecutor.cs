@@ -112,6 +112,18 @@ internal sealed class MergeExecutor(MergeExecutorOptions? options = null)
             plan.Models[input.Model].ReleasePages(input.Tensor);
     }
 
+    /// <summary>Drops the pages of elements [start, start + length) of every input of <paramref name="tensor"/>, read already.</summary>
+    private static void ReleaseInputPages(MergePlan plan, PlannedTensor tensor, long start, long length)
+    {
+        foreach (var input in tensor.Base is { } b ? tensor.Inputs.Append(b) : tensor.Inputs)
+        {
+            var source = plan.Models[input.Model];
+            source.TryGetInfo(input.Tensor, out var info);
+            int size = info.DType.ByteSize();
+            source.ReleasePages(input.Tensor, start * size, length * size);
+        }
+    }
+
     private void ComputeTensor(MergePlan plan, PlannedTensor tensor, Span<float> output)
     {
         _options.Cancellation.ThrowIfCancellationRequested();
@@ -200,7 +212,12 @@ internal sealed class MergeExecutor(MergeExecutorOptions? options = null)
         }
         using var scratch = new ScratchArena();
         var context = new TensorMergeContext(tensor.Name, tensor.Shape, tensor.Base is not null, tensor.Inputs.Length, Stored,
-            tensor.Parameters, plan.Seed, scratch) { OutputWriter = writer, Workers = _workers };
+            tensor.Parameters, plan.Seed, scratch)
+        {
+            OutputWriter = writer,
+            Workers = _workers,
+            InputsRead = _options.ReleaseInputPages ? (start, length) => ReleaseInputPages(plan, tensor, start, length) : null,
+        };
         plan.Method.Merge(context, output);
         Interlocked.Add(ref _bytesRead, read);
     }
@@ -288,6 +305,7 @@ internal sealed class MergeExecutor(MergeExecutorOptions? options = null)
             Span<float> scratch = stackalloc float[3 * StoredBlend.Block];
             var blend = new StoredBlend(combination, scratch);
             int outSize = dtype.ByteSize();
+            int released = 0;
             for (int start = 0; start < n; start += StoredBlend.Block)
             {
                 int len = Math.Min(StoredBlend.Block, n - start);
@@ -303,6 +321,11 @@ internal sealed class MergeExecutor(MergeExecutorOptions? options = null)
                     blend.Add(plan.Models[inputs[i].Model].GetBytes(inputs[i].Tensor).Slice(start * size, len * size), infos[i].DType);
                 }
                 blend.Finish(output.Slice(start * outSize, len * outSize), dtype);
+                if (_options.ReleaseInputPages && (start + len - released >= TensorMergeContext.ReleaseSpan || start + len == n))
+                {
+                    ReleaseInputPages(plan, tensor, released, start + len - released);
+                    released = start + len;
+                }
             }
             Interlocked.Add(ref _bytesRead, read);
         }

@@ -175,6 +175,7 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
         ReadOnlySpan<double> weights, bool normalize, float lambda, Span<float> output, int from = 0, int to = int.MaxValue, int range = 0)
     {
         to = Math.Min(to, context.Length);
+        int read = from;
         for (int start = from; start < to; start += buffers.Chunk)
         {
             var b = buffers.Base(start, Math.Min(buffers.Chunk, to - start));
@@ -187,8 +188,15 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
             var target = writer is null ? output.Slice(start, b.Length) : buffers.Output(b.Length);
             Combine(b, buffers.Deltas, weights, normalize, lambda, target);
             writer?.Invoke(start, target);
+            int end = start + b.Length;
+            if (context.InputsRead is { } inputsRead && (end - read >= TensorMergeContext.ReleaseSpan || end == to))
+            {
+                inputsRead(read, end - read);
+                read = end;
+            }
         }
     }
+
 
     /// <summary>
     /// The one-pass combine over <paramref name="ranges"/> ranges of the tensor, on as many of the executor's idle
@@ -245,23 +253,42 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
             if (indices[j] != indices[m - 1]) indices[m++] = indices[j];
         indices = indices[..m];
 
-        var scratch = context.Scratch;
-        var b = scratch.FloatArray(m).AsSpan(0, m);
-        context.BaseElements(indices, b);
-        var deltas = new float[pruners.Length][];
-        for (int i = 0; i < pruners.Length; i++)
+        // Batches of the elements in one span of the inputs at a time, whose pages are released after it: the
+        // corrections lie all over the tensor, and faulting them all in at once would map most of every input again.
+        const int span = TensorMergeContext.ReleaseSpan;
+        int largest = 0;
+        for (int first = 0, next; first < m; first = next)
         {
-            var d = (deltas[i] = scratch.FloatArray(m)).AsSpan(0, m);
-            context.ModelElements(i, indices, d);
-            System.Numerics.Tensors.TensorPrimitives.Subtract(d, b, d);
-            for (int j = 0; j < m; j++) d[j] = pruners[i].Exact(indices[j], d[j]);
+            for (next = first + 1; next < m && indices[next] / span == indices[first] / span; next++) { }
+            largest = Math.Max(largest, next - first);
         }
-        var values = scratch.FloatArray(m).AsSpan(0, m);
-        Combine(b, deltas, weights, normalize, lambda, values);
-        if (context.OutputWriter is { } writer)
-            for (int j = 0; j < m; j++) writer(indices[j], values.Slice(j, 1));
-        else
-            for (int j = 0; j < m; j++) output[indices[j]] = values[j];
+        var scratch = context.Scratch;
+        var b = scratch.FloatArray(largest);
+        var deltas = new float[pruners.Length][];
+        for (int i = 0; i < pruners.Length; i++) deltas[i] = scratch.FloatArray(largest);
+        var values = scratch.FloatArray(largest);
+        for (int first = 0, next; first < m; first = next)
+        {
+            int window = indices[first] / span;
+            for (next = first + 1; next < m && indices[next] / span == window; next++) { }
+            var batch = indices[first..next];
+            int count = batch.Length;
+            context.BaseElements(batch, b.AsSpan(0, count));
+            for (int i = 0; i < pruners.Length; i++)
+            {
+                var d = deltas[i].AsSpan(0, count);
+                context.ModelElements(i, batch, d);
+                System.Numerics.Tensors.TensorPrimitives.Subtract(d, b.AsSpan(0, count), d);
+                for (int j = 0; j < count; j++) d[j] = pruners[i].Exact(batch[j], d[j]);
+            }
+            var result = values.AsSpan(0, count);
+            Combine(b.AsSpan(0, count), deltas, weights, normalize, lambda, result);
+            if (context.OutputWriter is { } writer)
+                for (int j = 0; j < count; j++) writer(batch[j], result.Slice(j, 1));
+            else
+                for (int j = 0; j < count; j++) output[batch[j]] = result[j];
+            context.InputsRead?.Invoke(window * span, Math.Min(span, context.Length - window * span));
+        }
         return true;
     }
 

@@ -175,6 +175,15 @@ internal sealed class TensorMergeContext
     /// </summary>
     public WorkerBudget? Workers { get; init; }
 
+    /// <summary>
+    /// When set, a method that has read elements [start, start + length) of every input and will not read them again
+    /// in bulk (single elements may be) says so here, for the executor to drop their pages from the resident set.
+    /// </summary>
+    public Action<int, int>? InputsRead { get; init; }
+
+    /// <summary>Elements a pass reads between two releases of their pages (512 KiB of each BF16 input).</summary>
+    public const int ReleaseSpan = 1 << 18;
+
     /// <summary>Elements per range when a tensor is split over workers: below twice this a tensor stays whole.</summary>
     public const int ParallelRange = 1 << 20;
 

@@ -59,7 +59,7 @@ internal sealed class ModelLocator(string? recipeFolder) : IDisposable
         public ReadOnlySpan<byte> GetBytes(string name) => inner.GetBytes(name);
         public void ReadFloat32(string name, Span<float> destination) => inner.ReadFloat32(name, destination);
         public ReadOnlySpan<byte> GetBytes(string name, long offset, int length) => inner.GetBytes(name, offset, length);
-        public void ReleasePages(string name) => inner.ReleasePages(name);
+        public void ReleasePages(string name, long offset = 0, long length = long.MaxValue) => inner.ReleasePages(name, offset, length);
         public void Dispose() { }
     }
 }
