@@ -3,7 +3,11 @@ using Evolve.Checkpoints;
 
 namespace Evolve.Tests.Checkpoints;
 
-/// <summary>A mapped tensor's pages leave the resident set when released, and reading it again still gives its bytes.</summary>
+/// <summary>
+/// A mapped tensor's pages leave the resident set when released, all of them or a byte range, and reading it again
+/// still gives its bytes.
+/// </summary>
+[Collection(ResidentMemoryCollection.Name)]
 public class ReleasePagesTests
 {
     /// <summary>File-backed resident memory of this process (RssFile in /proc/self/status), in bytes.</summary>
@@ -35,4 +39,41 @@ public class ReleasePagesTests
         file.ReadFloat32("w", readBack);
         Assert.Equal(values, readBack);
     }
+
+    [Fact]
+    public void Releasing_a_byte_range_drops_that_range_only()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        const int count = 16 << 20; // 64 MiB of float32
+        var values = new float[count];
+        for (var i = 0; i < count; i++) values[i] = i * 0.5f;
+        var path = Path.Combine(RepoPaths.NewTempDir("release-range"), "big.safetensors");
+        SafetensorsWriter.WriteFile(path, [TensorToWrite.FromBytes("w", DType.F32, [count], MemoryMarshal.AsBytes(values.AsSpan()).ToArray())]);
+
+        using var file = SafetensorsFile.Open(path);
+        var readBack = new float[count];
+        file.ReadFloat32("w", readBack);
+        var resident = ResidentFileBytes();
+        file.ReleasePages("w", 32L << 20, 32L << 20);
+        var released = resident - ResidentFileBytes();
+        // The second half of the tensor's 64 MiB: 32 MiB less a page at its start, never the first half.
+        Assert.InRange(released, 28L << 20, 36L << 20);
+
+        // A range past the tensor's end releases nothing of it, nor of its neighbours.
+        resident = ResidentFileBytes();
+        file.ReleasePages("w", 64L << 20, 1L << 20);
+        Assert.InRange(resident - ResidentFileBytes(), -(1L << 20), 1L << 20);
+        file.ReadFloat32("w", readBack);
+        Assert.Equal(values, readBack);
+    }
+}
+
+/// <summary>
+/// Tests that read the process's resident memory run alone, after the others: another test mapping or releasing files
+/// meanwhile would move the figure they measure.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ResidentMemoryCollection
+{
+    public const string Name = "Resident memory";
 }
