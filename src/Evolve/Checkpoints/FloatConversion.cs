@@ -120,7 +120,7 @@ public static class FloatConversion
         return (ushort)((bits + ((bits >> 16) & 1u) + 0x7FFFu) >> 16);
     }
 
-    private static Vector<uint> RoundToBFloat16(Vector<uint> bits)
+    internal static Vector<uint> RoundToBFloat16(Vector<uint> bits)
     {
         var rounded = (bits + ((bits >> 16) & Vector<uint>.One) + new Vector<uint>(0x7FFFu)) >> 16;
         var isNaN = Vector.GreaterThan(bits & new Vector<uint>(0x7FFF_FFFFu), new Vector<uint>(0x7F80_0000u));

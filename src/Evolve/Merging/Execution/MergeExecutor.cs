@@ -283,6 +283,7 @@ internal sealed class MergeExecutor(MergeExecutorOptions? options = null)
     private void ComputeCombination(MergePlan plan, PlannedTensor tensor, LinearCombination combination, Span<byte> output, DType dtype)
     {
         int n = checked((int)tensor.ElementCount);
+        if (TryCombineBFloat16(plan, tensor, combination, output, dtype)) return;
         var inputs = tensor.Inputs;
         var infos = new TensorInfo[inputs.Length];
         long read = 0;
@@ -333,6 +334,52 @@ internal sealed class MergeExecutor(MergeExecutorOptions? options = null)
         {
             Interlocked.Add(ref _working, -held);
         }
+    }
+
+    /// <summary>
+    /// <see cref="ComputeCombination"/> over BF16 inputs into BF16 or float32: one register pass
+    /// (<see cref="BFloat16Blend"/>) over the inputs pinned for the whole tensor; false for other dtypes.
+    /// </summary>
+    private unsafe bool TryCombineBFloat16(MergePlan plan, PlannedTensor tensor, LinearCombination combination, Span<byte> output, DType dtype)
+    {
+        var all = tensor.Base is { } b ? tensor.Inputs.Append(b).ToArray() : tensor.Inputs;
+        if (dtype is not (DType.BF16 or DType.F32)) return false;
+        long read = 0;
+        foreach (var input in all)
+        {
+            if (!plan.Models[input.Model].TryGetInfo(input.Tensor, out var info) || info.DType != DType.BF16) return false;
+            read += info.ElementCount * sizeof(ushort);
+        }
+        long n = tensor.ElementCount;
+        var words = new nint[all.Length];
+        fixed (byte* o = output)
+        {
+            var target = o;
+            void Pinned(int i)
+            {
+                if (i < all.Length)
+                {
+                    fixed (byte* p = plan.Models[all[i].Model].GetBytes(all[i].Tensor))
+                    {
+                        words[i] = (nint)p;
+                        Pinned(i + 1);
+                    }
+                    return;
+                }
+                var inputs = words.AsSpan(0, tensor.Inputs.Length);
+                var baseWords = tensor.Base is null ? null : (ushort*)words[^1];
+                long span = _options.ReleaseInputPages ? TensorMergeContext.ReleaseSpan : n;
+                for (long start = 0; start < n; start += span)
+                {
+                    long len = Math.Min(span, n - start);
+                    BFloat16Blend.Apply(combination, inputs, baseWords, target, dtype, (nint)start, (nint)len);
+                    if (_options.ReleaseInputPages) ReleaseInputPages(plan, tensor, start, len);
+                }
+            }
+            Pinned(0);
+        }
+        Interlocked.Add(ref _bytesRead, read);
+        return true;
     }
 
     private void Track(ref long held, long bytes)

@@ -6,11 +6,10 @@ using Evolve.Checkpoints;
 namespace Evolve.Merging.Kernels;
 
 /// <summary>
-/// A <see cref="LinearCombination"/> computed straight from the inputs' stored bytes, block by block: BF16 words are
-/// widened into float32 registers as they are accumulated (a BF16 value is the upper half of its float32), so no
-/// input is converted into a float buffer first; other dtypes go through a block-sized float32 buffer. The
-/// accumulator is one L1-sized block; the result leaves it in the output dtype. Same operations in the same order as
-/// <see cref="LinearCombination.Apply"/>, hence the same floats.
+/// A <see cref="LinearCombination"/> computed straight from the inputs' stored bytes, block by block, for inputs of
+/// any dtype (all-BF16 inputs take <see cref="BFloat16Blend"/>'s single register pass instead): each input's block is
+/// converted into an L1-sized float32 buffer and accumulated; the result leaves the accumulator in the output dtype.
+/// Same operations in the same order as <see cref="LinearCombination.Apply"/>, hence the same floats.
 /// </summary>
 internal ref struct StoredBlend
 {
@@ -19,8 +18,6 @@ internal ref struct StoredBlend
 
     private readonly LinearCombination _combination;
     private readonly Span<float> _accumulator, _x, _b;
-    private ReadOnlySpan<byte> _baseBytes;
-    private bool _bf16Base;
     private int _length, _next;
 
     /// <param name="scratch">At least 3 × <see cref="Block"/> floats (accumulator and conversion buffers).</param>
@@ -37,46 +34,26 @@ internal ref struct StoredBlend
     {
         _length = length;
         _next = 0;
-        _baseBytes = baseBytes;
-        _bf16Base = baseDType == DType.BF16;
-        if (_combination.AroundBase && !_bf16Base) FloatConversion.ToSingle(baseBytes, baseDType, _b[..length]);
-        if (_combination.Coefficients.Length == 0) _accumulator[..length].Clear();
+        if (_combination.AroundBase) FloatConversion.ToSingle(baseBytes, baseDType, _b[..length]);
+        _accumulator[..length].Clear();
     }
 
     /// <summary>Adds the block of the next input (recipe order) from its stored bytes.</summary>
     public void Add(ReadOnlySpan<byte> bytes, DType dtype)
     {
         var acc = _accumulator[.._length];
-        float c = _combination.Coefficients[_next];
-        bool first = _next++ == 0;
-        bool around = _combination.AroundBase;
-        if (dtype == DType.BF16 && (!around || _bf16Base))
-        {
-            var x = MemoryMarshal.Cast<byte, ushort>(bytes);
-            if (around) AddScaledDifference(acc, c, x, MemoryMarshal.Cast<byte, ushort>(_baseBytes), first);
-            else AddScaled(acc, c, x, first);
-            return;
-        }
-        var xf = _x[.._length];
-        FloatConversion.ToSingle(bytes, dtype, xf);
-        if (first) acc.Clear();
-        if (!around) Blend.AddScaled(acc, c, xf);
-        else
-        {
-            if (_bf16Base) FloatConversion.ToSingle(_baseBytes, DType.BF16, _b[.._length]);
-            Blend.AddScaledDifference(acc, c, xf, _b[.._length]);
-        }
+        var x = _x[.._length];
+        FloatConversion.ToSingle(bytes, dtype, x);
+        float c = _combination.Coefficients[_next++];
+        if (_combination.AroundBase) Blend.AddScaledDifference(acc, c, x, _b[.._length]);
+        else Blend.AddScaled(acc, c, x);
     }
 
     /// <summary>Ends the block: adds the base back when around one and writes the result as <paramref name="dtype"/>.</summary>
     public readonly void Finish(Span<byte> output, DType dtype)
     {
         var acc = _accumulator[.._length];
-        if (_combination.AroundBase)
-        {
-            if (_bf16Base) AddBFloat16(acc, MemoryMarshal.Cast<byte, ushort>(_baseBytes));
-            else System.Numerics.Tensors.TensorPrimitives.Add(acc, _b[.._length], acc);
-        }
+        if (_combination.AroundBase) System.Numerics.Tensors.TensorPrimitives.Add(acc, _b[.._length], acc);
         FloatConversion.FromSingle(acc, dtype, output);
     }
 
@@ -110,74 +87,6 @@ internal ref struct StoredBlend
         }
         for (; i < n; i++)
             Unsafe.Add(ref d0, i) = ToSingle(Unsafe.Add(ref x0, i)) - Unsafe.Add(ref b0, i);
-    }
-
-    /// <summary>acc = (first ? +0 : acc) + c·x over BF16 x.</summary>
-    private static void AddScaled(Span<float> acc, float c, ReadOnlySpan<ushort> x, bool first)
-    {
-        ref float a0 = ref MemoryMarshal.GetReference(acc);
-        ref ushort x0 = ref MemoryMarshal.GetReference(x);
-        nuint n = (nuint)acc.Length, i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            nuint half = (nuint)Vector<float>.Count;
-            var vc = new Vector<float>(c);
-            for (; i + 2 * half <= n; i += 2 * half)
-            {
-                var (lo, hi) = Widen(ref x0, i);
-                var accLo = first ? Vector<float>.Zero : Vector.LoadUnsafe(ref a0, i);
-                var accHi = first ? Vector<float>.Zero : Vector.LoadUnsafe(ref a0, i + half);
-                (accLo + vc * lo).StoreUnsafe(ref a0, i);
-                (accHi + vc * hi).StoreUnsafe(ref a0, i + half);
-            }
-        }
-        for (; i < n; i++)
-            Unsafe.Add(ref a0, i) = (first ? 0f : Unsafe.Add(ref a0, i)) + c * ToSingle(Unsafe.Add(ref x0, i));
-    }
-
-    /// <summary>acc = (first ? +0 : acc) + c·(x − b) over BF16 x and b.</summary>
-    private static void AddScaledDifference(Span<float> acc, float c, ReadOnlySpan<ushort> x, ReadOnlySpan<ushort> b, bool first)
-    {
-        ref float a0 = ref MemoryMarshal.GetReference(acc);
-        ref ushort x0 = ref MemoryMarshal.GetReference(x);
-        ref ushort b0 = ref MemoryMarshal.GetReference(b);
-        nuint n = (nuint)acc.Length, i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            nuint half = (nuint)Vector<float>.Count;
-            var vc = new Vector<float>(c);
-            for (; i + 2 * half <= n; i += 2 * half)
-            {
-                var (xlo, xhi) = Widen(ref x0, i);
-                var (blo, bhi) = Widen(ref b0, i);
-                var accLo = first ? Vector<float>.Zero : Vector.LoadUnsafe(ref a0, i);
-                var accHi = first ? Vector<float>.Zero : Vector.LoadUnsafe(ref a0, i + half);
-                (accLo + vc * (xlo - blo)).StoreUnsafe(ref a0, i);
-                (accHi + vc * (xhi - bhi)).StoreUnsafe(ref a0, i + half);
-            }
-        }
-        for (; i < n; i++)
-            Unsafe.Add(ref a0, i) = (first ? 0f : Unsafe.Add(ref a0, i)) + c * (ToSingle(Unsafe.Add(ref x0, i)) - ToSingle(Unsafe.Add(ref b0, i)));
-    }
-
-    /// <summary>acc = acc + b over BF16 b.</summary>
-    private static void AddBFloat16(Span<float> acc, ReadOnlySpan<ushort> b)
-    {
-        ref float a0 = ref MemoryMarshal.GetReference(acc);
-        ref ushort b0 = ref MemoryMarshal.GetReference(b);
-        nuint n = (nuint)acc.Length, i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            nuint half = (nuint)Vector<float>.Count;
-            for (; i + 2 * half <= n; i += 2 * half)
-            {
-                var (lo, hi) = Widen(ref b0, i);
-                (Vector.LoadUnsafe(ref a0, i) + lo).StoreUnsafe(ref a0, i);
-                (Vector.LoadUnsafe(ref a0, i + half) + hi).StoreUnsafe(ref a0, i + half);
-            }
-        }
-        for (; i < n; i++)
-            Unsafe.Add(ref a0, i) += ToSingle(Unsafe.Add(ref b0, i));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
