@@ -178,12 +178,25 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
         int read = from;
         for (int start = from; start < to; start += buffers.Chunk)
         {
-            var b = buffers.Base(start, Math.Min(buffers.Chunk, to - start));
-            for (int i = 0; i < pruners.Length; i++)
+            int length = Math.Min(buffers.Chunk, to - start);
+            ReadOnlySpan<float> b;
+            int i = 0;
+            // The first two task vectors and the base in one loop where all three are stored as BF16.
+            if (pruners.Length >= 2 && context.StoredBaseBFloat16(start, length) is { IsEmpty: false } w
+                && context.StoredBFloat16(0, start, length) is { IsEmpty: false } x0 && context.StoredBFloat16(1, start, length) is { IsEmpty: false } x1)
             {
-                var x = context.StoredBFloat16(i, start, b.Length);
+                var widened = buffers.BaseBuffer(length);
+                TaskVectorPruner.PruneDifferences(pruners[0], pruners[1], x0, x1, w, widened,
+                    buffers.Deltas[0].AsSpan(0, length), buffers.Deltas[1].AsSpan(0, length), start, range);
+                b = widened;
+                i = 2;
+            }
+            else b = buffers.Base(start, length);
+            for (; i < pruners.Length; i++)
+            {
+                var x = context.StoredBFloat16(i, start, length);
                 if (x.IsEmpty) pruners[i].Prune(buffers.Delta(i, start, b), start, range);
-                else pruners[i].PruneDifference(x, b, buffers.Deltas[i].AsSpan(0, b.Length), start, range);
+                else pruners[i].PruneDifference(x, b, buffers.Deltas[i].AsSpan(0, length), start, range);
             }
             var target = writer is null ? output.Slice(start, b.Length) : buffers.Output(b.Length);
             Combine(b, buffers.Deltas, weights, normalize, lambda, target);
@@ -334,6 +347,9 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
         /// <summary>The base's chunk at <paramref name="start"/>: <paramref name="length"/> elements, by default to the chunk's size or the tensor's end.</summary>
         public ReadOnlySpan<float> Base(int start, int length = int.MaxValue) =>
             context.BaseChunk(start, _base.AsSpan(0, Math.Min(Math.Min(chunk, length), context.Length - start)));
+
+        /// <summary>The base's chunk buffer, for a kernel that widens the base itself.</summary>
+        public Span<float> BaseBuffer(int length) => _base.AsSpan(0, length);
 
         /// <summary>Δᵢ over the chunk of <paramref name="b"/> starting at <paramref name="start"/>.</summary>
         public Span<float> Delta(int i, int start, ReadOnlySpan<float> b)

@@ -141,6 +141,9 @@ internal sealed class TensorMergeContext
         return dtype == DType.BF16 ? MemoryMarshal.Cast<byte, ushort>(stored).Slice(start, length) : default;
     }
 
+    /// <summary>The base's elements [start, start + length) as stored BF16 words; empty when the base is not streamed or not BF16.</summary>
+    public ReadOnlySpan<ushort> StoredBaseBFloat16(int start, int length) => _streamedBase ? StoredBFloat16(_modelCount, start, length) : default;
+
     private int BaseInput => _streamedBase
         ? _modelCount
         : throw new InvalidOperationException($"{TensorName}: the method needs a base tensor");

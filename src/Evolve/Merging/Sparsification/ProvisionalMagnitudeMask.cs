@@ -109,19 +109,7 @@ internal sealed class ProvisionalMagnitudeMask : IDisposable
             ref float b0 = ref MemoryMarshal.GetReference(b);
             ref float d0 = ref MemoryMarshal.GetReference(delta);
             var rule = _rule;
-            if (Avx512F.IsSupported)
-            {
-                var abs512 = Vector512.Create(0x7FFFFFFF);
-                var index512 = Vector512<int>.Indices + Vector512.Create(offset);
-                var sixteen = Vector512.Create(16);
-                for (; j + 16 <= n; j += 16, index512 += sixteen)
-                {
-                    var d = (Avx512F.ConvertToVector512Int32(Vector256.LoadUnsafe(ref x0, (nuint)j)) << 16).AsSingle() - Vector512.LoadUnsafe(ref b0, (nuint)j);
-                    var m = d.AsInt32() & abs512;
-                    window.Add(m, index512);
-                    (d & rule.Keeps(m, index512).AsSingle()).StoreUnsafe(ref d0, (nuint)j);
-                }
-            }
+            if (Avx512F.IsSupported) j = ApplyDifference512(ref x0, ref b0, ref d0, n, offset, rule, ref window);
             var abs = Vector256.Create(0x7FFFFFFF);
             var index = Vector256<int>.Indices + Vector256.Create(offset + j);
             var eight = Vector256.Create(8);
@@ -138,6 +126,91 @@ internal sealed class ProvisionalMagnitudeMask : IDisposable
         var rest = delta[j..];
         StoredBlend.Difference(MemoryMarshal.AsBytes(x[j..]), DType.BF16, b[j..], rest);
         Apply(rest, offset + j, range);
+    }
+
+    /// <summary>
+    /// <see cref="ApplyDifference"/> for two task vectors of the same chunk, <paramref name="first"/>'s x − b and
+    /// <paramref name="second"/>'s y − b, with the base b also given as BF16 words and widened into
+    /// <paramref name="b"/> on the way: with AVX-512, one loop over the three inputs, which stream side by side
+    /// instead of one after the other (the loads of three streams overlap where one stream's would wait).
+    /// </summary>
+    public static void ApplyDifferences(ProvisionalMagnitudeMask first, ProvisionalMagnitudeMask second, ReadOnlySpan<ushort> x, ReadOnlySpan<ushort> y,
+        ReadOnlySpan<ushort> baseWords, Span<float> b, Span<float> dx, Span<float> dy, int offset, int range = 0)
+    {
+        int n = dx.Length;
+        if (x.Length != n || y.Length != n || dy.Length != n || b.Length != n || baseWords.Length != n) throw new ArgumentException("lengths differ");
+        int j = 0;
+        var sx = first.Selector(range);
+        var sy = second.Selector(range);
+        if (Avx512F.IsSupported && sx.TryOpenWindow(n, out var wx))
+        {
+            if (sy.TryOpenWindow(n, out var wy))
+            {
+                j = ApplyDifferences512(ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(y), ref MemoryMarshal.GetReference(baseWords),
+                    ref MemoryMarshal.GetReference(b), ref MemoryMarshal.GetReference(dx), ref MemoryMarshal.GetReference(dy), n, offset,
+                    first._rule, second._rule, ref wx, ref wy);
+                sy.CloseWindow(wy);
+            }
+            sx.CloseWindow(wx);
+        }
+        if (j == n) return;
+        FloatConversion.BFloat16ToSingle(baseWords[j..], b[j..]);
+        first.ApplyDifference(x[j..], b[j..], dx[j..], offset + j, range);
+        second.ApplyDifference(y[j..], b[j..], dy[j..], offset + j, range);
+    }
+
+    /// <summary><see cref="ApplyDifferences"/>' blocks of 16; returns the elements done (see <see cref="ApplyDifference512"/>).</summary>
+    private static int ApplyDifferences512(ref ushort x0, ref ushort y0, ref ushort w0, ref float b0, ref float dx0, ref float dy0, int n, int offset,
+        MagnitudeRule rx, MagnitudeRule ry, ref WindowLanes windowX, ref WindowLanes windowY)
+    {
+        var lx = windowX;
+        var ly = windowY;
+        var abs = Vector512.Create(0x7FFFFFFF);
+        var index = Vector512<int>.Indices + Vector512.Create(offset);
+        var sixteen = Vector512.Create(16);
+        int j = 0;
+        for (; j + 16 <= n; j += 16, index += sixteen)
+        {
+            var b = Widen(ref w0, j);
+            b.StoreUnsafe(ref b0, (nuint)j);
+            var dx = Widen(ref x0, j) - b;
+            var dy = Widen(ref y0, j) - b;
+            var mx = dx.AsInt32() & abs;
+            var my = dy.AsInt32() & abs;
+            lx.Add(mx, index);
+            ly.Add(my, index);
+            (dx & rx.Keeps(mx, index).AsSingle()).StoreUnsafe(ref dx0, (nuint)j);
+            (dy & ry.Keeps(my, index).AsSingle()).StoreUnsafe(ref dy0, (nuint)j);
+        }
+        windowX = lx;
+        windowY = ly;
+        return j;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Widen(ref ushort words, int j) => (Avx512F.ConvertToVector512Int32(Vector256.LoadUnsafe(ref words, (nuint)j)) << 16).AsSingle();
+
+    /// <summary>
+    /// <see cref="ApplyDifference"/>'s blocks of 16 (AVX-512); returns the elements done. A method of its own, with
+    /// the window's state in locals: inside the larger method the JIT kept the loop's counters and the below count in
+    /// memory, and each block waited on their store and reload.
+    /// </summary>
+    private static int ApplyDifference512(ref ushort x0, ref float b0, ref float d0, int n, int offset, MagnitudeRule rule, ref WindowLanes window)
+    {
+        var lanes = window;
+        var abs = Vector512.Create(0x7FFFFFFF);
+        var index = Vector512<int>.Indices + Vector512.Create(offset);
+        var sixteen = Vector512.Create(16);
+        int j = 0;
+        for (; j + 16 <= n; j += 16, index += sixteen)
+        {
+            var d = Widen(ref x0, j) - Vector512.LoadUnsafe(ref b0, (nuint)j);
+            var m = d.AsInt32() & abs;
+            lanes.Add(m, index);
+            (d & rule.Keeps(m, index).AsSingle()).StoreUnsafe(ref d0, (nuint)j);
+        }
+        window = lanes;
+        return j;
     }
 
     /// <summary>Zeroes the elements whose magnitude is below <paramref name="threshold"/> (at most 2³¹).</summary>

@@ -238,6 +238,24 @@ internal sealed class TaskVectorPruner : IDisposable
     }
 
     /// <summary>
+    /// <see cref="PruneDifference"/> of two task vectors of the same chunk, x − b by <paramref name="first"/> and
+    /// y − b by <paramref name="second"/>, with b given as BF16 words and widened into <paramref name="b"/>: one loop
+    /// over the three inputs when both prune in one pass (<see cref="ProvisionalMagnitudeMask.ApplyDifferences"/>).
+    /// </summary>
+    public static void PruneDifferences(TaskVectorPruner first, TaskVectorPruner second, ReadOnlySpan<ushort> x, ReadOnlySpan<ushort> y,
+        ReadOnlySpan<ushort> baseWords, Span<float> b, Span<float> dx, Span<float> dy, int offset, int range = 0)
+    {
+        if (first._provisional is { } px && second._provisional is { } py)
+        {
+            ProvisionalMagnitudeMask.ApplyDifferences(px, py, x, y, baseWords, b, dx, dy, offset, range);
+            return;
+        }
+        Checkpoints.FloatConversion.BFloat16ToSingle(baseWords, b);
+        first.PruneDifference(x, b, dx, offset, range);
+        second.PruneDifference(y, b, dy, offset, range);
+    }
+
+    /// <summary>
     /// Splits a one-pass prune (after <see cref="BeginProvisional"/>) into <paramref name="count"/> ranges of elements
     /// that may be pruned at once (<see cref="ProvisionalMagnitudeMask.SplitRanges"/>). The others need nothing: a
     /// pruner that decides in one pass without a rank keeps no state between chunks.
