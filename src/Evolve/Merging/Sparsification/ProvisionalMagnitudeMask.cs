@@ -165,6 +165,8 @@ internal sealed class ProvisionalMagnitudeMask : IDisposable
     {
         var lx = windowX;
         var ly = windowY;
+        var kx = rx.Broadcast512();
+        var ky = ry.Broadcast512();
         var abs = Vector512.Create(0x7FFFFFFF);
         var index = Vector512<int>.Indices + Vector512.Create(offset);
         var sixteen = Vector512.Create(16);
@@ -179,8 +181,8 @@ internal sealed class ProvisionalMagnitudeMask : IDisposable
             var my = dy.AsInt32() & abs;
             lx.Add(mx, index);
             ly.Add(my, index);
-            (dx & rx.Keeps(mx, index).AsSingle()).StoreUnsafe(ref dx0, (nuint)j);
-            (dy & ry.Keeps(my, index).AsSingle()).StoreUnsafe(ref dy0, (nuint)j);
+            kx.Mask(dx, mx, index, offset + j).StoreUnsafe(ref dx0, (nuint)j);
+            ky.Mask(dy, my, index, offset + j).StoreUnsafe(ref dy0, (nuint)j);
         }
         windowX = lx;
         windowY = ly;
@@ -198,6 +200,7 @@ internal sealed class ProvisionalMagnitudeMask : IDisposable
     private static int ApplyDifference512(ref ushort x0, ref float b0, ref float d0, int n, int offset, MagnitudeRule rule, ref WindowLanes window)
     {
         var lanes = window;
+        var keeps = rule.Broadcast512();
         var abs = Vector512.Create(0x7FFFFFFF);
         var index = Vector512<int>.Indices + Vector512.Create(offset);
         var sixteen = Vector512.Create(16);
@@ -207,7 +210,7 @@ internal sealed class ProvisionalMagnitudeMask : IDisposable
             var d = Widen(ref x0, j) - Vector512.LoadUnsafe(ref b0, (nuint)j);
             var m = d.AsInt32() & abs;
             lanes.Add(m, index);
-            (d & rule.Keeps(m, index).AsSingle()).StoreUnsafe(ref d0, (nuint)j);
+            keeps.Mask(d, m, index, offset + j).StoreUnsafe(ref d0, (nuint)j);
         }
         window = lanes;
         return j;

@@ -19,9 +19,11 @@ internal unsafe struct WindowLanes
 {
     private readonly uint* _kept;
     private readonly int* _indices;
-    private readonly uint _lo, _hi;
+    // The bounds broadcast once (the JIT does not hoist a broadcast out of the loop that calls Add); no more fields, or
+    // the JIT stops keeping the struct in registers.
+    private readonly Vector512<int> _lo, _span;
     private Vector256<int> _below;
-    private Vector512<int> _below512;
+    private long _below512;
 
     /// <param name="kept">The kept list, with room for 8 more than will be added.</param>
     /// <param name="indices">The element indices beside it, or null when they are not recorded.</param>
@@ -29,8 +31,8 @@ internal unsafe struct WindowLanes
     {
         _kept = kept;
         _indices = indices;
-        _lo = lo;
-        _hi = hi;
+        _lo = Vector512.Create((int)lo);
+        _span = Vector512.Create((int)(hi - lo));
         Count = count;
     }
 
@@ -38,16 +40,16 @@ internal unsafe struct WindowLanes
     public int Count { get; private set; }
 
     /// <summary>Magnitudes added that lie below the window.</summary>
-    public readonly long Below => Vector256.Sum(_below) + (long)Vector512.Sum(_below512);
+    public readonly long Below => Vector256.Sum(_below) + _below512;
 
     /// <summary>Adds 8 magnitudes (below 2³¹) and their element indices.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(Vector256<int> magnitudes, Vector256<int> indices)
     {
         // Magnitudes and the window's bounds lie below 2³¹, so signed compares order them.
-        var under = Vector256.LessThan(magnitudes, Vector256.Create((int)_lo));
+        var under = Vector256.LessThan(magnitudes, _lo.GetLower());
         _below -= under;
-        uint inside = (~(under | Vector256.GreaterThan(magnitudes, Vector256.Create((int)_hi)))).ExtractMostSignificantBits();
+        uint inside = (~(under | Vector256.GreaterThan(magnitudes, _lo.GetLower() + _span.GetLower()))).ExtractMostSignificantBits();
         var permutation = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(PackIndices), (int)inside);
         Avx2.PermuteVar8x32(magnitudes, permutation).AsUInt32().Store(_kept + Count);
         if (_indices is not null) Avx2.PermuteVar8x32(indices, permutation).Store(_indices + Count);
@@ -61,11 +63,14 @@ internal unsafe struct WindowLanes
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(Vector512<int> magnitudes, Vector512<int> indices)
     {
-        var under = Vector512.LessThan(magnitudes, Vector512.Create((int)_lo));
-        _below512 -= under;
-        var inside = ~(under | Vector512.GreaterThan(magnitudes, Vector512.Create((int)_hi)));
-        Avx512F.Compress(Vector512<int>.Zero, inside, magnitudes).Store((int*)_kept + Count);
-        if (_indices is not null) Avx512F.Compress(Vector512<int>.Zero, inside, indices).Store(_indices + Count);
+        // Each a compare straight into a mask register: with 512-bit vectors only two ports execute vector
+        // operations, and turning a mask into a vector and back costs two of them. The count below goes through a
+        // scalar popcount; the window is one unsigned compare of the offset from its low bound.
+        _below512 += BitOperations.PopCount(Vector512.LessThan(magnitudes, _lo).ExtractMostSignificantBits());
+        // Unsigned throughout: a reinterpreted mask would make the JIT turn it into a vector and back.
+        var inside = Vector512.LessThanOrEqual((magnitudes - _lo).AsUInt32(), _span.AsUInt32());
+        Avx512F.Compress(Vector512<uint>.Zero, inside, magnitudes.AsUInt32()).Store(_kept + Count);
+        if (_indices is not null) Avx512F.Compress(Vector512<uint>.Zero, inside, indices.AsUInt32()).Store((uint*)_indices + Count);
         Count += BitOperations.PopCount(inside.ExtractMostSignificantBits());
     }
 
