@@ -194,7 +194,7 @@ internal sealed class MergeExecutor(MergeExecutorOptions? options = null)
     }
 
     /// <summary>Merges into <paramref name="output"/>, or, when <paramref name="writer"/> is given, through it chunk by chunk.</summary>
-    private void ComputeStreamed(MergePlan plan, PlannedTensor tensor, Span<float> output, OutputChunkWriter? writer = null)
+    private unsafe void ComputeStreamed(MergePlan plan, PlannedTensor tensor, Span<float> output, OutputChunkWriter? writer = null)
     {
         // The base, when there is one, is the input after the models (TensorMergeContext's convention).
         var all = tensor.Base is { } b ? tensor.Inputs.Append(b).ToArray() : tensor.Inputs;
@@ -205,20 +205,28 @@ internal sealed class MergeExecutor(MergeExecutorOptions? options = null)
             plan.Models[all[i].Model].TryGetInfo(all[i].Tensor, out infos[i]);
             read += infos[i].ElementCount * infos[i].DType.ByteSize();
         }
-        ReadOnlySpan<byte> Stored(int input, out DType dtype)
-        {
-            dtype = infos[input].DType;
-            return plan.Models[all[input].Model].GetBytes(all[input].Tensor);
-        }
         using var scratch = new ScratchArena();
-        var context = new TensorMergeContext(tensor.Name, tensor.Shape, tensor.Base is not null, tensor.Inputs.Length, Stored,
-            tensor.Parameters, plan.Seed, scratch)
+        fixed (float* o = output)
         {
-            OutputWriter = writer,
-            Workers = _workers,
-            InputsRead = _options.ReleaseInputPages ? (start, length) => ReleaseInputPages(plan, tensor, start, length) : null,
-        };
-        plan.Method.Merge(context, output);
+            float* first = o;
+            int count = output.Length;
+            WithPinnedInputs(plan, all, (addresses, lengths) =>
+            {
+                ReadOnlySpan<byte> Stored(int input, out DType dtype)
+                {
+                    dtype = infos[input].DType;
+                    return new ReadOnlySpan<byte>((void*)addresses[input], lengths[input]);
+                }
+                var context = new TensorMergeContext(tensor.Name, tensor.Shape, tensor.Base is not null, tensor.Inputs.Length, Stored,
+                    tensor.Parameters, plan.Seed, scratch)
+                {
+                    OutputWriter = writer,
+                    Workers = _workers,
+                    InputsRead = _options.ReleaseInputPages ? (start, length) => ReleaseInputPages(plan, tensor, start, length) : null,
+                };
+                plan.Method.Merge(context, new Span<float>(first, count));
+            });
+        }
         Interlocked.Add(ref _bytesRead, read);
     }
 
@@ -351,23 +359,13 @@ internal sealed class MergeExecutor(MergeExecutorOptions? options = null)
             read += info.ElementCount * sizeof(ushort);
         }
         long n = tensor.ElementCount;
-        var words = new nint[all.Length];
         fixed (byte* o = output)
         {
             var target = o;
-            void Pinned(int i)
+            WithPinnedInputs(plan, all, (addresses, _) =>
             {
-                if (i < all.Length)
-                {
-                    fixed (byte* p = plan.Models[all[i].Model].GetBytes(all[i].Tensor))
-                    {
-                        words[i] = (nint)p;
-                        Pinned(i + 1);
-                    }
-                    return;
-                }
-                var inputs = words.AsSpan(0, tensor.Inputs.Length);
-                var baseWords = tensor.Base is null ? null : (ushort*)words[^1];
+                var inputs = addresses.AsSpan(0, tensor.Inputs.Length);
+                var baseWords = tensor.Base is null ? null : (ushort*)addresses[^1];
                 long span = _options.ReleaseInputPages ? TensorMergeContext.ReleaseSpan : n;
                 for (long start = 0; start < n; start += span)
                 {
@@ -375,11 +373,37 @@ internal sealed class MergeExecutor(MergeExecutorOptions? options = null)
                     BFloat16Blend.Apply(combination, inputs, baseWords, target, dtype, (nint)start, (nint)len);
                     if (_options.ReleaseInputPages) ReleaseInputPages(plan, tensor, start, len);
                 }
-            }
-            Pinned(0);
+            });
         }
         Interlocked.Add(ref _bytesRead, read);
         return true;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> with the stored bytes of <paramref name="inputs"/> pinned: their addresses and
+    /// lengths in bytes, valid until it returns (mapped bytes do not move; managed ones are held by <c>fixed</c>). A
+    /// kernel then reads them without looking each tensor up by name again per chunk.
+    /// </summary>
+    private static unsafe void WithPinnedInputs(MergePlan plan, TensorInput[] inputs, Action<nint[], int[]> body)
+    {
+        var addresses = new nint[inputs.Length];
+        var lengths = new int[inputs.Length];
+        void Pin(int i)
+        {
+            if (i == inputs.Length)
+            {
+                body(addresses, lengths);
+                return;
+            }
+            var bytes = plan.Models[inputs[i].Model].GetBytes(inputs[i].Tensor);
+            fixed (byte* p = bytes)
+            {
+                addresses[i] = (nint)p;
+                lengths[i] = bytes.Length;
+                Pin(i + 1);
+            }
+        }
+        Pin(0);
     }
 
     private void Track(ref long held, long bytes)
