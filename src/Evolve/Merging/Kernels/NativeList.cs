@@ -4,20 +4,22 @@ namespace Evolve.Merging.Kernels;
 
 /// <summary>
 /// Storage for a list of unmanaged values in native memory: it never moves under a loop that writes through its
-/// address (the GC does not touch it), it is as large as asked (a pooled array comes in a power-of-two bucket), and
-/// <see cref="Dispose"/> frees it at once instead of keeping it pooled.
+/// address (the GC does not touch it), it is about as large as asked (a pooled array comes in a power-of-two bucket),
+/// and <see cref="Dispose"/> gives it back at once to <see cref="NativeBlockPool"/>, which reuses it for the next
+/// list of about its size.
 /// </summary>
 internal sealed unsafe class NativeList<T> : IDisposable where T : unmanaged
 {
     public NativeList(int capacity)
     {
-        Capacity = capacity;
-        Pointer = (T*)NativeMemory.Alloc((nuint)Math.Max(1, capacity), (nuint)sizeof(T));
+        Pointer = (T*)NativeBlockPool.Rent((long)Math.Max(1, capacity) * sizeof(T), out long bytes);
+        Capacity = (int)(bytes / sizeof(T));
     }
 
     /// <summary>The first value's address (valid until <see cref="Grow"/> or <see cref="Dispose"/>).</summary>
     public T* Pointer { get; private set; }
 
+    /// <summary>Values it has room for (at least the capacity asked).</summary>
     public int Capacity { get; private set; }
 
     /// <summary>The first <paramref name="count"/> values.</summary>
@@ -33,7 +35,8 @@ internal sealed unsafe class NativeList<T> : IDisposable where T : unmanaged
 
     public void Dispose()
     {
-        NativeMemory.Free(Pointer);
+        if (Pointer is null) return;
+        NativeBlockPool.Return(Pointer, (long)Capacity * sizeof(T));
         Pointer = null;
         Capacity = 0;
     }
