@@ -253,18 +253,18 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
         if (ranges > 1) CombineInRanges(context, pruners, ranges, weights, normalize, lambda, output);
         else CombinePass(context, pruners, new StreamBuffers(context, context.Scratch, Math.Min(OnePassChunk, n), pruners.Length),
             context.OutputWriter, weights, normalize, lambda, output);
+        // Each pruner lists its corrections in index order: their union is a merge, not a sort.
         var corrections = new List<int>();
+        var listed = new List<int>();
         foreach (var q in pruners)
         {
             if (!q.FinishProvisional()) return false;
-            q.AddCorrections(corrections);
+            listed.Clear();
+            q.AddCorrections(listed);
+            corrections = SortedUnion(corrections, listed);
         }
-        corrections.Sort();
         var indices = CollectionsMarshal.AsSpan(corrections);
-        int m = indices.Length == 0 ? 0 : 1;
-        for (int j = 1; j < indices.Length; j++)
-            if (indices[j] != indices[m - 1]) indices[m++] = indices[j];
-        indices = indices[..m];
+        int m = indices.Length;
 
         // Batches of the elements in one span of the inputs at a time, whose pages are released after it: the
         // corrections lie all over the tensor, and faulting them all in at once would map most of every input again.
@@ -303,6 +303,24 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
             context.InputsRead?.Invoke(window * span, Math.Min(span, context.Length - window * span));
         }
         return true;
+    }
+
+    /// <summary>The union of two ascending lists of distinct indices, ascending.</summary>
+    private static List<int> SortedUnion(List<int> a, List<int> b)
+    {
+        if (b.Count == 0) return a;
+        var union = new List<int>(a.Count + b.Count);
+        int i = 0, j = 0;
+        while (i < a.Count && j < b.Count)
+        {
+            int x = a[i], y = b[j];
+            union.Add(Math.Min(x, y));
+            if (x <= y) i++;
+            if (y <= x) j++;
+        }
+        for (; i < a.Count; i++) union.Add(a[i]);
+        for (; j < b.Count; j++) union.Add(b[j]);
+        return union;
     }
 
     /// <summary>Blocks read for the one-pass sample: evenly spaced over the tensor, together 64 Ki elements.</summary>
