@@ -249,13 +249,23 @@ internal sealed class ProvisionalMagnitudeMask : IDisposable
         if (_selector.NeedsPass || !_selector.HasWindow) return false;
         uint threshold = _selector.Result(out var countBelow, out _);
         // The first rank − countBelow elements equal to the threshold (index order) rank below the rank.
-        int at = NthEqual(_selector.WindowMagnitudes, threshold, _rank - countBelow);
-        _exact = new MagnitudeRule(threshold, at < 0 ? int.MaxValue : _selector.WindowIndices[at]);
+        int equalFrom = int.MaxValue;
+        for (int segment = 0, n = _rank - countBelow; segment < _selector.WindowSegments; segment++)
+        {
+            int at = NthEqual(_selector.WindowMagnitudes(segment), threshold, ref n);
+            if (at < 0) continue;
+            equalFrom = _selector.WindowIndices(segment)[at];
+            break;
+        }
+        _exact = new MagnitudeRule(threshold, equalFrom);
         return true;
     }
 
-    /// <summary>The position of the <paramref name="n"/>-th (0-based) element equal to <paramref name="value"/>, or −1.</summary>
-    private static int NthEqual(ReadOnlySpan<uint> values, uint value, int n)
+    /// <summary>
+    /// The position of the <paramref name="n"/>-th (0-based) element equal to <paramref name="value"/>, or −1 with
+    /// <paramref name="n"/> lowered by the equal elements passed, for the next segment.
+    /// </summary>
+    private static int NthEqual(ReadOnlySpan<uint> values, uint value, ref int n)
     {
         int j = 0;
         if (Vector256.IsHardwareAccelerated)
@@ -285,8 +295,12 @@ internal sealed class ProvisionalMagnitudeMask : IDisposable
     /// </summary>
     public void AddCorrections(List<int> corrections)
     {
-        var magnitudes = _selector.WindowMagnitudes;
-        var indices = _selector.WindowIndices;
+        for (int segment = 0; segment < _selector.WindowSegments; segment++)
+            AddCorrections(_selector.WindowMagnitudes(segment), _selector.WindowIndices(segment), corrections);
+    }
+
+    private void AddCorrections(ReadOnlySpan<uint> magnitudes, ReadOnlySpan<int> indices, List<int> corrections)
+    {
         int j = 0;
         if (Vector256.IsHardwareAccelerated)
         {

@@ -88,6 +88,9 @@ internal sealed unsafe class MagnitudeRankSelector : IDisposable
     private uint _windowLo, _windowHi;
     private NativeList<uint>? _kept;
     private NativeList<int>? _indices;
+    /// <summary>Window lists of ranges joined after this one's own (<see cref="JoinWindow"/>), in index order.</summary>
+    private List<(NativeList<uint> Kept, NativeList<int>? Indices, int Count)>? _joined;
+    private int _joinedCount;
     private readonly bool _recordIndices;
     private int _offset;
     private int _keptCount;
@@ -152,7 +155,7 @@ internal sealed unsafe class MagnitudeRankSelector : IDisposable
         switch (_phase)
         {
             case Phase.Window:
-                if (_kept is not null && _belowWindow <= _rank && _rank < _belowWindow + _keptCount)
+                if (_kept is not null && _belowWindow <= _rank && _rank < _belowWindow + WindowCount)
                 {
                     if (guess is not { } g || !TryGuess(g)) SelectFromKept();
                 }
@@ -173,12 +176,22 @@ internal sealed unsafe class MagnitudeRankSelector : IDisposable
 
     /// <summary>
     /// While the first pass runs, and after it when indices are recorded and the rank fell inside: the magnitudes
-    /// inside the window with their element indices, in index order (empty when the pass gave the window up).
+    /// inside the window with their element indices, in index order, in <see cref="WindowSegments"/> segments (this
+    /// selector's own list, then those of the ranges joined to it); none when the pass gave the window up.
     /// </summary>
-    public ReadOnlySpan<uint> WindowMagnitudes => _kept is null ? default : _kept.AsSpan(_keptCount);
+    public ReadOnlySpan<uint> WindowMagnitudes(int segment) => Segment(segment).Kept is { } kept ? kept.AsSpan(Segment(segment).Count) : default;
 
     /// <inheritdoc cref="WindowMagnitudes"/>
-    public ReadOnlySpan<int> WindowIndices => _indices is null ? default : _indices.AsSpan(_keptCount);
+    public ReadOnlySpan<int> WindowIndices(int segment) => Segment(segment).Indices is { } indices ? indices.AsSpan(Segment(segment).Count) : default;
+
+    /// <inheritdoc cref="WindowMagnitudes"/>
+    public int WindowSegments => _kept is null ? 0 : 1 + (_joined?.Count ?? 0);
+
+    private (NativeList<uint>? Kept, NativeList<int>? Indices, int Count) Segment(int segment) =>
+        segment == 0 ? (_kept, _indices, _keptCount) : _joined![segment - 1];
+
+    /// <summary>Magnitudes in the window, over all its segments.</summary>
+    private int WindowCount => _keptCount + _joinedCount;
 
     /// <summary>
     /// Starts the first pass with the window [<paramref name="low"/>, <paramref name="high"/>] (magnitude bits) found
@@ -207,24 +220,24 @@ internal sealed unsafe class MagnitudeRankSelector : IDisposable
     }
 
     /// <summary>
-    /// Appends the window of a range counted apart (<see cref="ForRange"/>) to this one's: ranges joined in index order
-    /// leave the counts and lists that one pass over them would. The window is given up if the range gave up its own.
+    /// Appends the window of a range counted apart (<see cref="ForRange"/>) to this one's, taking its lists over as a
+    /// segment rather than copying them: ranges joined in index order leave the counts and the sequence of window
+    /// entries that one pass over them would. The window is given up if the range gave up its own, or if the joined
+    /// window outgrows the capacity.
     /// </summary>
     public void JoinWindow(MagnitudeRankSelector part)
     {
         _belowWindow += part._belowWindow;
-        if (_kept is null) return;
-        if (part._kept is null)
+        if (_kept is null || part._kept is null)
         {
             ReturnWindow();
             return;
         }
-        int count = part._keptCount;
-        MakeRoom(count);
-        if (_kept is null) return;
-        part._kept.AsSpan(count).CopyTo(new Span<uint>(_kept.Pointer + _keptCount, count));
-        if (_indices is not null) part._indices!.AsSpan(count).CopyTo(new Span<int>(_indices.Pointer + _keptCount, count));
-        _keptCount += count;
+        (_joined ??= []).Add((part._kept, part._indices, part._keptCount));
+        _joinedCount += part._keptCount;
+        part._kept = null;
+        part._indices = null;
+        if (WindowCount > _capacity) ReturnWindow();
     }
 
     /// <summary>Whether the first pass keeps a window (its chunks came in several, and it did not overflow).</summary>
@@ -367,7 +380,13 @@ internal sealed unsafe class MagnitudeRankSelector : IDisposable
     /// <summary>Finishes with <paramref name="guess"/> when the rank falls among the kept magnitudes equal to it.</summary>
     private bool TryGuess(uint guess)
     {
-        var (less, equal) = CountLessAndEqual(_kept!.AsSpan(_keptCount), guess);
+        int less = 0, equal = 0;
+        for (int segment = 0; segment < WindowSegments; segment++)
+        {
+            var (l, e) = CountLessAndEqual(WindowMagnitudes(segment), guess);
+            less += l;
+            equal += e;
+        }
         long first = _belowWindow + less;
         if (_rank < first || _rank >= first + equal) return false;
         _result = guess;
@@ -380,12 +399,25 @@ internal sealed unsafe class MagnitudeRankSelector : IDisposable
     /// <summary>The same two-level select over the kept magnitudes, every other element lying below the window.</summary>
     private void SelectFromKept()
     {
-        if (_keptCount <= SmallSelect)
+        if (WindowCount <= SmallSelect)
         {
-            SelectInCopy(_kept!.AsSpan(_keptCount), _rank, (int)_belowWindow);
+            var all = ArrayPool<uint>.Shared.Rent(WindowCount);
+            try
+            {
+                int filled = 0;
+                for (int segment = 0; segment < WindowSegments; segment++)
+                {
+                    WindowMagnitudes(segment).CopyTo(all.AsSpan(filled));
+                    filled += WindowMagnitudes(segment).Length;
+                }
+                SelectInCopy(all.AsSpan(0, filled), _rank, (int)_belowWindow);
+            }
+            finally
+            {
+                ArrayPool<uint>.Shared.Return(all);
+            }
             return;
         }
-        var kept = _kept!.AsSpan(_keptCount);
         // Kept magnitudes of a quantized task vector repeat a lot: counting into 4 interleaved copies of the
         // histogram keeps equal neighbours from serializing on one counter; the copies are summed afterwards.
         const int stride = LowBins + 1;
@@ -397,15 +429,19 @@ internal sealed unsafe class MagnitudeRankSelector : IDisposable
             int span = (int)((_windowHi >> 16) - first) + 1;
             var c = copies.AsSpan(0, 4 * span);
             c.Clear();
-            int i = 0;
-            for (; i + 4 <= kept.Length; i += 4)
+            for (int segment = 0; segment < WindowSegments; segment++)
             {
-                c[(int)((kept[i] >> 16) - first)]++;
-                c[span + (int)((kept[i + 1] >> 16) - first)]++;
-                c[2 * span + (int)((kept[i + 2] >> 16) - first)]++;
-                c[3 * span + (int)((kept[i + 3] >> 16) - first)]++;
+                var kept = WindowMagnitudes(segment);
+                int i = 0;
+                for (; i + 4 <= kept.Length; i += 4)
+                {
+                    c[(int)((kept[i] >> 16) - first)]++;
+                    c[span + (int)((kept[i + 1] >> 16) - first)]++;
+                    c[2 * span + (int)((kept[i + 2] >> 16) - first)]++;
+                    c[3 * span + (int)((kept[i + 3] >> 16) - first)]++;
+                }
+                for (; i < kept.Length; i++) c[(int)((kept[i] >> 16) - first)]++;
             }
-            for (; i < kept.Length; i++) c[(int)((kept[i] >> 16) - first)]++;
             var high = Histogram.AsSpan(0, HighBins);
             high.Clear();
             for (int bin = 0; bin < span; bin++) high[(int)first + bin] = c[bin] + c[span + bin] + c[2 * span + bin] + c[3 * span + bin];
@@ -415,14 +451,19 @@ internal sealed unsafe class MagnitudeRankSelector : IDisposable
             // Low bits of the magnitudes in the rank's high bin; the others count in an extra bin (no branch).
             c = copies.AsSpan(0, 4 * stride);
             c.Clear();
-            for (i = 0; i + 4 <= kept.Length; i += 4)
+            for (int segment = 0; segment < WindowSegments; segment++)
             {
-                c[LowKey(kept[i])]++;
-                c[stride + LowKey(kept[i + 1])]++;
-                c[2 * stride + LowKey(kept[i + 2])]++;
-                c[3 * stride + LowKey(kept[i + 3])]++;
+                var kept = WindowMagnitudes(segment);
+                int i = 0;
+                for (; i + 4 <= kept.Length; i += 4)
+                {
+                    c[LowKey(kept[i])]++;
+                    c[stride + LowKey(kept[i + 1])]++;
+                    c[2 * stride + LowKey(kept[i + 2])]++;
+                    c[3 * stride + LowKey(kept[i + 3])]++;
+                }
+                for (; i < kept.Length; i++) c[LowKey(kept[i])]++;
             }
-            for (; i < kept.Length; i++) c[LowKey(kept[i])]++;
             var low = Histogram.AsSpan(0, LowBins);
             for (int bin = 0; bin < LowBins; bin++) low[bin] = c[bin] + c[stride + bin] + c[2 * stride + bin] + c[3 * stride + bin];
             Finish(low, _below);
@@ -474,6 +515,13 @@ internal sealed unsafe class MagnitudeRankSelector : IDisposable
         _indices?.Dispose();
         _kept = null;
         _indices = null;
+        foreach (var (kept, indices, _) in _joined ?? [])
+        {
+            kept.Dispose();
+            indices?.Dispose();
+        }
+        _joined = null;
+        _joinedCount = 0;
     }
 
     /// <summary>Counts the magnitudes below the window (SIMD) and appends those inside it.</summary>
