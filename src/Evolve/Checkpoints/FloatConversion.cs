@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Evolve.Checkpoints;
 
@@ -125,6 +126,22 @@ public static class FloatConversion
         var rounded = (bits + ((bits >> 16) & Vector<uint>.One) + new Vector<uint>(0x7FFFu)) >> 16;
         var isNaN = Vector.GreaterThan(bits & new Vector<uint>(0x7FFF_FFFFu), new Vector<uint>(0x7F80_0000u));
         return Vector.ConditionalSelect(isNaN, new Vector<uint>(BFloat16NaN), rounded);
+    }
+
+    /// <summary><see cref="RoundToBFloat16(Vector{uint})"/> on 8 lanes.</summary>
+    internal static Vector256<uint> RoundToBFloat16(Vector256<uint> bits)
+    {
+        var rounded = (bits + ((bits >> 16) & Vector256<uint>.One) + Vector256.Create(0x7FFFu)) >> 16;
+        var isNaN = Vector256.GreaterThan(bits & Vector256.Create(0x7FFF_FFFFu), Vector256.Create(0x7F80_0000u));
+        return Vector256.ConditionalSelect(isNaN, Vector256.Create((uint)BFloat16NaN), rounded);
+    }
+
+    /// <summary><see cref="RoundToBFloat16(Vector{uint})"/> on 16 lanes.</summary>
+    internal static Vector512<uint> RoundToBFloat16(Vector512<uint> bits)
+    {
+        var rounded = (bits + ((bits >> 16) & Vector512<uint>.One) + Vector512.Create(0x7FFFu)) >> 16;
+        var isNaN = Vector512.GreaterThan(bits & Vector512.Create(0x7FFF_FFFFu), Vector512.Create(0x7F80_0000u));
+        return Vector512.ConditionalSelect(isNaN, Vector512.Create((uint)BFloat16NaN), rounded);
     }
 
     private static void CheckLengths(int source, int destination)

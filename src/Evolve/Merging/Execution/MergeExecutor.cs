@@ -193,8 +193,11 @@ internal sealed class MergeExecutor(MergeExecutorOptions? options = null)
         return true;
     }
 
-    /// <summary>Merges into <paramref name="output"/>, or, when <paramref name="writer"/> is given, through it chunk by chunk.</summary>
-    private unsafe void ComputeStreamed(MergePlan plan, PlannedTensor tensor, Span<float> output, OutputChunkWriter? writer = null)
+    /// <summary>
+    /// Merges into <paramref name="output"/>, or, when <paramref name="writer"/> is given, through it chunk by chunk;
+    /// <paramref name="words"/> is then the output when it is BF16 (<see cref="TensorMergeContext.BFloat16Output"/>).
+    /// </summary>
+    private unsafe void ComputeStreamed(MergePlan plan, PlannedTensor tensor, Span<float> output, OutputChunkWriter? writer = null, Span<ushort> words = default)
     {
         // The base, when there is one, is the input after the models (TensorMergeContext's convention).
         var all = tensor.Base is { } b ? tensor.Inputs.Append(b).ToArray() : tensor.Inputs;
@@ -207,9 +210,11 @@ internal sealed class MergeExecutor(MergeExecutorOptions? options = null)
         }
         using var scratch = new ScratchArena();
         fixed (float* o = output)
+        fixed (ushort* w = words)
         {
             float* first = o;
             int count = output.Length;
+            nint bf16 = (nint)w;
             WithPinnedInputs(plan, all, (addresses, lengths) =>
             {
                 ReadOnlySpan<byte> Stored(int input, out DType dtype)
@@ -221,6 +226,7 @@ internal sealed class MergeExecutor(MergeExecutorOptions? options = null)
                     tensor.Parameters, plan.Seed, scratch)
                 {
                     OutputWriter = writer,
+                    BFloat16Output = bf16,
                     Workers = _workers,
                     InputsRead = _options.ReleaseInputPages ? (start, length) => ReleaseInputPages(plan, tensor, start, length) : null,
                 };
@@ -555,7 +561,8 @@ internal sealed class MergeExecutor(MergeExecutorOptions? options = null)
             {
                 int outSize = t.OutputDType.ByteSize();
                 _executor.ComputeStreamed(_plan, t, default, (start, values) =>
-                    FloatConversion.FromSingle(values, t.OutputDType, bytes.AsSpan(start * outSize, values.Length * outSize)));
+                    FloatConversion.FromSingle(values, t.OutputDType, bytes.AsSpan(start * outSize, values.Length * outSize)),
+                    t.OutputDType == DType.BF16 ? MemoryMarshal.Cast<byte, ushort>(bytes.AsSpan(0, size)) : default);
                 _executor.ReleaseInputPages(_plan, t);
             }
             else

@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using Evolve.Checkpoints;
 
 namespace Evolve.Merging.Kernels;
 
@@ -16,10 +18,26 @@ namespace Evolve.Merging.Kernels;
 internal static class SignConsensus
 {
     /// <summary>R over a span: <paramref name="deltas"/> are the (pruned) task vectors Δᵢ, <paramref name="weights"/> their wᵢ.</summary>
-    public static void Combine(ReadOnlySpan<float> b, float[][] deltas, ReadOnlySpan<double> weights, bool normalize, float lambda, Span<float> output)
+    public static unsafe void Combine(ReadOnlySpan<float> b, float[][] deltas, ReadOnlySpan<double> weights, bool normalize, float lambda, Span<float> output)
+    {
+        fixed (float* o = output) Combine(b, deltas, weights, normalize, lambda, new SingleLanes(o), output.Length);
+    }
+
+    /// <summary>
+    /// <see cref="Combine(ReadOnlySpan{float}, float[][], ReadOnlySpan{double}, bool, float, Span{float})"/> stored as
+    /// BF16 words, rounded in registers as <see cref="FloatConversion.SingleToBFloat16"/> rounds: no float chunk to
+    /// write and convert again.
+    /// </summary>
+    public static unsafe void Combine(ReadOnlySpan<float> b, float[][] deltas, ReadOnlySpan<double> weights, bool normalize, float lambda, Span<ushort> output)
+    {
+        fixed (ushort* o = output) Combine(b, deltas, weights, normalize, lambda, new BFloat16Lanes(o), output.Length);
+    }
+
+    private static void Combine<TOutput>(ReadOnlySpan<float> b, float[][] deltas, ReadOnlySpan<double> weights, bool normalize, float lambda, TOutput output, int n)
+        where TOutput : struct, IOutputLanes
     {
         int k = deltas.Length;
-        int n = output.Length;
+        if (b.Length < n) throw new ArgumentException("the base is shorter than the output", nameof(b));
         Span<float> w = stackalloc float[k];
         for (int i = 0; i < k; i++) w[i] = (float)weights[i];
         int j = 0;
@@ -30,13 +48,12 @@ internal static class SignConsensus
             for (int i = 0; i < k; i++) wv[i] = Vector512.Create(w[i]);
             var lambdaV = Vector512.Create(lambda);
             ref float b0 = ref MemoryMarshal.GetReference(b);
-            ref float o0 = ref MemoryMarshal.GetReference(output);
             for (; j + Vector512<float>.Count <= n; j += Vector512<float>.Count)
             {
                 var sum = Vector512<float>.Zero;
                 for (int i = 0; i < k; i++)
                     sum += weighted[i] = wv[i] * Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(deltas[i]), (nuint)j);
-                (Vector512.LoadUnsafe(ref b0, (nuint)j) + lambdaV * Mix(weighted, wv, sum, normalize)).StoreUnsafe(ref o0, (nuint)j);
+                output.Store(Vector512.LoadUnsafe(ref b0, (nuint)j) + lambdaV * Mix(weighted, wv, sum, normalize), j);
             }
         }
         if (Vector256.IsHardwareAccelerated && n - j >= Vector256<float>.Count)
@@ -46,13 +63,12 @@ internal static class SignConsensus
             for (int i = 0; i < k; i++) wv[i] = Vector256.Create(w[i]);
             var lambdaV = Vector256.Create(lambda);
             ref float b0 = ref MemoryMarshal.GetReference(b);
-            ref float o0 = ref MemoryMarshal.GetReference(output);
             for (; j + Vector256<float>.Count <= n; j += Vector256<float>.Count)
             {
                 var sum = Vector256<float>.Zero;
                 for (int i = 0; i < k; i++)
                     sum += weighted[i] = wv[i] * Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(deltas[i]), (nuint)j);
-                (Vector256.LoadUnsafe(ref b0, (nuint)j) + lambdaV * Mix(weighted, wv, sum, normalize)).StoreUnsafe(ref o0, (nuint)j);
+                output.Store(Vector256.LoadUnsafe(ref b0, (nuint)j) + lambdaV * Mix(weighted, wv, sum, normalize), j);
             }
         }
         for (; j < n; j++)
@@ -71,8 +87,35 @@ internal static class SignConsensus
                 }
             }
             if (normalize) mixed /= divisor == 0 ? 1 : divisor;
-            output[j] = b[j] + lambda * mixed;
+            output.Store(b[j] + lambda * mixed, j);
         }
+    }
+
+    /// <summary>Where <see cref="Combine{TOutput}"/> stores results: a struct per output dtype, so the JIT compiles each store inline.</summary>
+    private interface IOutputLanes
+    {
+        void Store(Vector512<float> values, int at);
+        void Store(Vector256<float> values, int at);
+        void Store(float value, int at);
+    }
+
+    private readonly unsafe struct SingleLanes(float* output) : IOutputLanes
+    {
+        public void Store(Vector512<float> values, int at) => values.Store(output + at);
+        public void Store(Vector256<float> values, int at) => values.Store(output + at);
+        public void Store(float value, int at) => output[at] = value;
+    }
+
+    private readonly unsafe struct BFloat16Lanes(ushort* output) : IOutputLanes
+    {
+        public void Store(Vector512<float> values, int at) =>
+            Avx512F.ConvertToVector256UInt16(FloatConversion.RoundToBFloat16(values.AsUInt32())).Store(output + at);
+        public void Store(Vector256<float> values, int at)
+        {
+            var words = FloatConversion.RoundToBFloat16(values.AsUInt32());
+            Vector128.Narrow(words.GetLower(), words.GetUpper()).Store(output + at);
+        }
+        public void Store(float value, int at) => output[at] = FloatConversion.RoundToBFloat16(BitConverter.SingleToUInt32Bits(value));
     }
 
     /// <summary>

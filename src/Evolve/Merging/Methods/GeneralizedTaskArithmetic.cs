@@ -198,9 +198,14 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
                 if (x.IsEmpty) pruners[i].Prune(buffers.Delta(i, start, b), start, range);
                 else pruners[i].PruneDifference(x, b, buffers.Deltas[i].AsSpan(0, length), start, range);
             }
-            var target = writer is null ? output.Slice(start, b.Length) : buffers.Output(b.Length);
-            Combine(b, buffers.Deltas, weights, normalize, lambda, target);
-            writer?.Invoke(start, target);
+            if (_consensus && writer is not null && context.BFloat16Output != 0)
+                SignConsensus.Combine(b, buffers.Deltas, weights, normalize, lambda, context.BFloat16OutputWords(start, length));
+            else
+            {
+                var target = writer is null ? output.Slice(start, length) : buffers.Output(length);
+                Combine(b, buffers.Deltas, weights, normalize, lambda, target);
+                writer?.Invoke(start, target);
+            }
             int end = start + b.Length;
             if (context.InputsRead is { } inputsRead && (end - read >= TensorMergeContext.ReleaseSpan || end == to))
             {

@@ -197,6 +197,17 @@ internal sealed class TensorMergeContext
     /// </summary>
     public OutputChunkWriter? OutputWriter { get; init; }
 
+    /// <summary>
+    /// With <see cref="OutputWriter"/>, when the output dtype is BF16: the address of the output's BF16 words, pinned
+    /// for the merge (0 otherwise). A kernel that rounds in registers stores its chunks there itself instead of
+    /// handing float chunks to the writer; the writer still takes everything else.
+    /// </summary>
+    public nint BFloat16Output { get; init; }
+
+    /// <summary>Output elements [start, start + length) as BF16 words (<see cref="BFloat16Output"/> must be set).</summary>
+    public unsafe Span<ushort> BFloat16OutputWords(int start, int length) =>
+        BFloat16Output == 0 ? throw new InvalidOperationException("no BF16 output is set") : new((ushort*)BFloat16Output + start, length);
+
     /// <summary>The merge seed; random streams mix in the tensor name and model index (<see cref="MaskRandom.StreamKey"/>).</summary>
     public ulong Seed { get; }
 
