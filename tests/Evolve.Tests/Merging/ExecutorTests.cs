@@ -189,6 +189,9 @@ public sealed class ExecutorTests
     // Past twice TensorMergeContext.ParallelRange: the one-pass TIES splits the tensor into ranges, which the second
     // thread takes once its own tensor is done.
     [InlineData("ties", "parameters: {weight: 0.7, density: 0.4}", 7000)]
+    // Outputs past BFloat16Blend's 4 MiB: stored past the caches, from an aligned address reached element by element.
+    [InlineData("linear", "parameters: {weight: 0.3}", 7000)]
+    [InlineData("task_arithmetic", "parameters: {weight: 0.7, density: 1}", 7000)]
     public void Bf16InputsMergeFromTheirStoredBytesAsTheWholeTensorKernelDoes(string method, string modelParameters, int rows = 300)
     {
         const int columns = 301; // several chunks and blocks, not a multiple of either

@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Evolve.Checkpoints;
 
 namespace Evolve.Merging.Kernels;
@@ -25,9 +27,16 @@ internal static unsafe class BFloat16Blend
         int count = inputs.Length;
         var x = stackalloc ushort*[count];
         for (int j = 0; j < count; j++) x[j] = (ushort*)inputs[j];
+        int size = dtype.ByteSize();
         fixed (float* c = combination.Coefficients)
         {
             nint i = start, end = start + length;
+            // A large output goes past the caches with non-temporal stores: no read of each line before it is
+            // overwritten, a quarter less memory traffic for a merge of three BF16 inputs. They need aligned
+            // addresses, reached element by element first.
+            bool streaming = Vector.IsHardwareAccelerated && Vector<byte>.Count == 32 && Avx.IsSupported && length * size >= StreamingBytes;
+            if (streaming)
+                for (; i < end && ((nint)((byte*)output + i * size) & 31) != 0; i++) Element(i, c, x, count, baseWords, output, dtype);
             if (Vector.IsHardwareAccelerated)
             {
                 nint half = Vector<float>.Count, step = 2 * half;
@@ -54,25 +63,40 @@ internal static unsafe class BFloat16Blend
                         accHi += bHi;
                     }
                     if (dtype == DType.BF16)
-                        Vector.Narrow(FloatConversion.RoundToBFloat16(Vector.AsVectorUInt32(accLo)), FloatConversion.RoundToBFloat16(Vector.AsVectorUInt32(accHi)))
-                            .Store((ushort*)output + i);
+                        Store(Vector.Narrow(FloatConversion.RoundToBFloat16(Vector.AsVectorUInt32(accLo)), FloatConversion.RoundToBFloat16(Vector.AsVectorUInt32(accHi))),
+                            (ushort*)output + i, streaming);
                     else
                     {
-                        accLo.Store((float*)output + i);
-                        accHi.Store((float*)output + i + half);
+                        Store(accLo, (float*)output + i, streaming);
+                        Store(accHi, (float*)output + i + half, streaming);
                     }
                 }
             }
-            for (; i < end; i++)
-            {
-                float b = baseWords is null ? 0f : ToSingle(baseWords[i]);
-                float acc = 0f;
-                for (int j = 0; j < count; j++) acc += c[j] * (baseWords is null ? ToSingle(x[j][i]) : ToSingle(x[j][i]) - b);
-                if (baseWords is not null) acc += b;
-                if (dtype == DType.BF16) ((ushort*)output)[i] = FloatConversion.RoundToBFloat16(BitConverter.SingleToUInt32Bits(acc));
-                else ((float*)output)[i] = acc;
-            }
+            for (; i < end; i++) Element(i, c, x, count, baseWords, output, dtype);
+            // Non-temporal stores are weakly ordered: the fence makes them visible before whatever signals the output done.
+            if (streaming) Sse.StoreFence();
         }
+    }
+
+    /// <summary>Element <paramref name="i"/> of R, one at a time: the same operations as a vector lane.</summary>
+    private static void Element(nint i, float* c, ushort** x, int count, ushort* baseWords, void* output, DType dtype)
+    {
+        float b = baseWords is null ? 0f : ToSingle(baseWords[i]);
+        float acc = 0f;
+        for (int j = 0; j < count; j++) acc += c[j] * (baseWords is null ? ToSingle(x[j][i]) : ToSingle(x[j][i]) - b);
+        if (baseWords is not null) acc += b;
+        if (dtype == DType.BF16) ((ushort*)output)[i] = FloatConversion.RoundToBFloat16(BitConverter.SingleToUInt32Bits(acc));
+        else ((float*)output)[i] = acc;
+    }
+
+    /// <summary>Output bytes from which <see cref="Apply"/> stores past the caches: beyond the 2 MiB of a core's L2.</summary>
+    private const long StreamingBytes = 4L << 20;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store<T>(Vector<T> values, T* address, bool streaming) where T : unmanaged
+    {
+        if (streaming) Avx.StoreAlignedNonTemporal((byte*)address, values.AsVector256().AsByte());
+        else values.Store(address);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
