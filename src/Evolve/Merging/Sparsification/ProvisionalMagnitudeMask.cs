@@ -167,7 +167,6 @@ internal sealed class ProvisionalMagnitudeMask : IDisposable
         var ly = windowY;
         var kx = rx.Broadcast512();
         var ky = ry.Broadcast512();
-        var abs = Vector512.Create(0x7FFFFFFF);
         var index = Vector512<int>.Indices + Vector512.Create(offset);
         var sixteen = Vector512.Create(16);
         int j = 0;
@@ -175,18 +174,21 @@ internal sealed class ProvisionalMagnitudeMask : IDisposable
         {
             var b = Widen(ref w0, j);
             b.StoreUnsafe(ref b0, (nuint)j);
-            var dx = Widen(ref x0, j) - b;
-            var dy = Widen(ref y0, j) - b;
-            var mx = dx.AsInt32() & abs;
-            var my = dy.AsInt32() & abs;
-            lx.Add(mx, index);
-            ly.Add(my, index);
-            kx.Mask(dx, mx, index, offset + j).StoreUnsafe(ref dx0, (nuint)j);
-            ky.Mask(dy, my, index, offset + j).StoreUnsafe(ref dy0, (nuint)j);
+            CountAndMask(Widen(ref x0, j) - b, index, offset + j, kx, ref lx, ref dx0, j);
+            CountAndMask(Widen(ref y0, j) - b, index, offset + j, ky, ref ly, ref dy0, j);
         }
         windowX = lx;
         windowY = ly;
         return j;
+    }
+
+    /// <summary>One block of 16 task-vector values <paramref name="d"/>: counted into the window, masked by the rule and stored at element <paramref name="j"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void CountAndMask(Vector512<float> d, Vector512<int> index, int first, MagnitudeRule.Lanes512 keeps, ref WindowLanes lanes, ref float d0, int j)
+    {
+        var m = d.AsInt32() & Vector512.Create(0x7FFFFFFF);
+        lanes.Add(m, index);
+        keeps.Mask(d, m, index, first).StoreUnsafe(ref d0, (nuint)j);
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -201,17 +203,11 @@ internal sealed class ProvisionalMagnitudeMask : IDisposable
     {
         var lanes = window;
         var keeps = rule.Broadcast512();
-        var abs = Vector512.Create(0x7FFFFFFF);
         var index = Vector512<int>.Indices + Vector512.Create(offset);
         var sixteen = Vector512.Create(16);
         int j = 0;
         for (; j + 16 <= n; j += 16, index += sixteen)
-        {
-            var d = Widen(ref x0, j) - Vector512.LoadUnsafe(ref b0, (nuint)j);
-            var m = d.AsInt32() & abs;
-            lanes.Add(m, index);
-            keeps.Mask(d, m, index, offset + j).StoreUnsafe(ref d0, (nuint)j);
-        }
+            CountAndMask(Widen(ref x0, j) - Vector512.LoadUnsafe(ref b0, (nuint)j), index, offset + j, keeps, ref lanes, ref d0, j);
         window = lanes;
         return j;
     }
