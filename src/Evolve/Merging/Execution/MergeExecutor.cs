@@ -356,8 +356,8 @@ internal sealed class MergeExecutor(MergeExecutorOptions? options = null)
     /// </summary>
     private unsafe bool TryCombineBFloat16(MergePlan plan, PlannedTensor tensor, LinearCombination combination, Span<byte> output, DType dtype)
     {
-        var all = tensor.Base is { } b ? tensor.Inputs.Append(b).ToArray() : tensor.Inputs;
         if (dtype is not (DType.BF16 or DType.F32)) return false;
+        var all = tensor.Base is { } b ? tensor.Inputs.Append(b).ToArray() : tensor.Inputs;
         long read = 0;
         foreach (var input in all)
         {

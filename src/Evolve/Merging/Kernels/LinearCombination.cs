@@ -3,8 +3,9 @@ namespace Evolve.Merging.Kernels;
 /// <summary>
 /// An elementwise merge that is a fixed linear combination of its inputs: R = Σ cᵢXᵢ, or around a base
 /// R = (Σ cᵢ(Xᵢ − B)) + B. Each sum starts at +0 and adds its terms in input order, one rounding per multiply,
-/// subtract and add (no fused multiply-add): the float kernels (<see cref="Blend"/>) and the fused kernel over
-/// stored bytes (<see cref="StoredBlend"/>) follow this order, so both give the same floats bit for bit.
+/// subtract and add (no fused multiply-add): the float kernels (<see cref="Blend"/>) and the fused kernels over
+/// stored bytes (<see cref="StoredBlend"/>; <see cref="BFloat16Blend"/> for BF16 inputs) follow this order, so all
+/// give the same floats bit for bit.
 /// </summary>
 /// <param name="Coefficients">cᵢ per input other than the base, in recipe order.</param>
 /// <param name="AroundBase">Whether the combination is of task vectors Xᵢ − B, with B added back.</param>

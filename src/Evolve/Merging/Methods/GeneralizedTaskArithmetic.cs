@@ -206,7 +206,7 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
                 Combine(b, buffers.Deltas, weights, normalize, lambda, target);
                 writer?.Invoke(start, target);
             }
-            int end = start + b.Length;
+            int end = start + length;
             if (context.InputsRead is { } inputsRead && (end - read >= TensorMergeContext.ReleaseSpan || end == to))
             {
                 inputsRead(read, end - read);

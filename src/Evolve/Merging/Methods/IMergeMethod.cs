@@ -43,7 +43,8 @@ internal interface IMergeMethod
 
     /// <summary>
     /// The method as a fixed linear combination of its inputs under these parameters, or null when it is not one;
-    /// the executor then computes it straight from the stored bytes (<see cref="Kernels.StoredBlend"/>), and
+    /// the executor then computes it straight from the stored bytes (<see cref="Kernels.BFloat16Blend"/> for BF16
+    /// inputs, <see cref="Kernels.StoredBlend"/> for others), and
     /// <see cref="Merge"/> must give the same floats.
     /// </summary>
     Kernels.LinearCombination? AsLinearCombination(MethodParameters parameters, int modelCount);
