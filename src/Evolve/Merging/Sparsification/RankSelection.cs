@@ -179,10 +179,18 @@ internal sealed unsafe class MagnitudeRankSelector : IDisposable
     /// inside the window with their element indices, in index order, in <see cref="WindowSegments"/> segments (this
     /// selector's own list, then those of the ranges joined to it); none when the pass gave the window up.
     /// </summary>
-    public ReadOnlySpan<uint> WindowMagnitudes(int segment) => Segment(segment).Kept is { } kept ? kept.AsSpan(Segment(segment).Count) : default;
+    public ReadOnlySpan<uint> WindowMagnitudes(int segment)
+    {
+        var (kept, _, count) = Segment(segment);
+        return kept is null ? default : kept.AsSpan(count);
+    }
 
     /// <inheritdoc cref="WindowMagnitudes"/>
-    public ReadOnlySpan<int> WindowIndices(int segment) => Segment(segment).Indices is { } indices ? indices.AsSpan(Segment(segment).Count) : default;
+    public ReadOnlySpan<int> WindowIndices(int segment)
+    {
+        var (_, indices, count) = Segment(segment);
+        return indices is null ? default : indices.AsSpan(count);
+    }
 
     /// <inheritdoc cref="WindowMagnitudes"/>
     public int WindowSegments => _kept is null ? 0 : 1 + (_joined?.Count ?? 0);
@@ -288,18 +296,23 @@ internal sealed unsafe class MagnitudeRankSelector : IDisposable
         var copy = ArrayPool<uint>.Shared.Rent(values.Length);
         try
         {
-            var m = Magnitudes(values, copy);
-            uint result = QuickSelect(m, rank - below);
-            var (less, equal) = CountLessAndEqual(m, result);
-            _result = result;
-            _countBelow = below + less;
-            _countEqual = equal;
-            _phase = Phase.Done;
+            SelectInPlace(Magnitudes(values, copy), rank, below);
         }
         finally
         {
             ArrayPool<uint>.Shared.Return(copy);
         }
+    }
+
+    /// <summary><see cref="SelectInCopy"/> over <paramref name="magnitudes"/> that may be reordered.</summary>
+    private void SelectInPlace(Span<uint> magnitudes, int rank, int below)
+    {
+        uint result = QuickSelect(magnitudes, rank - below);
+        var (less, equal) = CountLessAndEqual(magnitudes, result);
+        _result = result;
+        _countBelow = below + less;
+        _countEqual = equal;
+        _phase = Phase.Done;
     }
 
     /// <summary>
@@ -401,6 +414,7 @@ internal sealed unsafe class MagnitudeRankSelector : IDisposable
     {
         if (WindowCount <= SmallSelect)
         {
+            // The window's magnitudes gathered into one scratch list, selected there without a second copy.
             var all = ArrayPool<uint>.Shared.Rent(WindowCount);
             try
             {
@@ -410,7 +424,7 @@ internal sealed unsafe class MagnitudeRankSelector : IDisposable
                     WindowMagnitudes(segment).CopyTo(all.AsSpan(filled));
                     filled += WindowMagnitudes(segment).Length;
                 }
-                SelectInCopy(all.AsSpan(0, filled), _rank, (int)_belowWindow);
+                SelectInPlace(all.AsSpan(0, filled), _rank, (int)_belowWindow);
             }
             finally
             {
