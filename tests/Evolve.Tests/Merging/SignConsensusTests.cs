@@ -6,7 +6,8 @@ namespace Evolve.Tests.Merging;
 /// <summary>
 /// TIES's sign election written straight as BF16 words equals the float result rounded by the checkpoint writer's
 /// conversion, word for word: over blocks of 16, of 8 and single elements, with results that overflow BF16, NaNs and
-/// ties of the rounding.
+/// ties of the rounding; and the float result equals the definition written per element, where sums and task vectors
+/// are NaN, ±0 or ±∞.
 /// </summary>
 public sealed class SignConsensusTests
 {
@@ -48,5 +49,43 @@ public sealed class SignConsensusTests
             Assert.Contains(words, w => w == 0x7F80);
             Assert.Equal(0x3F82, words[5]);
         }
+    }
+
+    [Fact]
+    public void FloatOutputEqualsTheDefinitionWhereValuesAreNaNZeroOrInfinite()
+    {
+        float[] specials = [float.NaN, 0f, -0f, float.PositiveInfinity, float.NegativeInfinity, 1f, -1f, 2f, -0.75f];
+        // 1 and 2 weighted 1 and −0.5 sum to +0, which counts as positive. Every pair of special values for two task vectors beside a third that is ±0, NaN or 0.5: 335 elements, so
+        // blocks of 16, one of 8 and single elements.
+        var pairs = (from x in specials from y in specials from z in new[] { 0f, -0f, float.NaN, 0.5f } select (x, y, z)).ToArray();
+        pairs = [.. pairs, .. pairs[..11]];
+        int n = pairs.Length;
+        var b = Enumerable.Range(0, n).Select(j => j * 0.25f).ToArray();
+        float[][] deltas = [pairs.Select(p => p.x).ToArray(), pairs.Select(p => p.y).ToArray(), pairs.Select(p => p.z).ToArray()];
+        foreach (double[] weights in new[] { new[] { 0.6, 0.4, 0.9 }, new[] { 1.0, -0.5, 0.0 } })
+            foreach (bool normalize in new[] { true, false })
+            {
+                var output = new float[n];
+                SignConsensus.Combine(b, deltas, weights, normalize, 0.5f, output);
+                for (int j = 0; j < n; j++)
+                {
+                    var w = weights.Select(x => (float)x).ToArray();
+                    float sum = 0, mixed = 0, divisor = 0;
+                    for (int i = 0; i < 3; i++) sum += w[i] * deltas[i][j];
+                    for (int i = 0; i < 3; i++)
+                    {
+                        float wd = w[i] * deltas[i][j];
+                        if (sum >= 0 ? wd > 0 : wd < 0)
+                        {
+                            mixed += wd;
+                            divisor += w[i];
+                        }
+                    }
+                    if (normalize) mixed /= divisor == 0 ? 1 : divisor;
+                    float expected = b[j] + 0.5f * mixed;
+                    Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(output[j]),
+                        $"element {j} ({pairs[j]}), weights {string.Join(',', weights)}, normalize {normalize}: expected {expected:R}, got {output[j]:R}");
+                }
+            }
     }
 }

@@ -108,8 +108,7 @@ internal static class SignConsensus
 
     private readonly unsafe struct BFloat16Lanes(ushort* output) : IOutputLanes
     {
-        public void Store(Vector512<float> values, int at) =>
-            Avx512F.ConvertToVector256UInt16(FloatConversion.RoundToBFloat16(values.AsUInt32())).Store(output + at);
+        public void Store(Vector512<float> values, int at) => FloatConversion.ToBFloat16(values).Store(output + at);
         public void Store(Vector256<float> values, int at)
         {
             var words = FloatConversion.RoundToBFloat16(values.AsUInt32());
@@ -121,18 +120,18 @@ internal static class SignConsensus
     /// <summary>
     /// The mixed value of 8 elements from their weighted task-vector values wᵢΔᵢ (<paramref name="weighted"/>, model
     /// order), the weights wᵢ broadcast (<paramref name="weights"/>) and s = Σ wᵢΔᵢ summed from +0 in model order.
+    /// Agreement is one compare per model: wᵢΔᵢ with its sign flipped where s is not ≥ 0 (NaN included) is > 0
+    /// exactly where wᵢΔᵢ agrees with s; ±0 and NaN never do.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Mix(ReadOnlySpan<Vector256<float>> weighted, ReadOnlySpan<Vector256<float>> weights, Vector256<float> sum, bool normalize)
     {
-        var positive = Vector256.GreaterThanOrEqual(sum, Vector256<float>.Zero);
+        var flip = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(sum, Vector256<float>.Zero), Vector256<float>.Zero, Vector256.Create(-0f));
         Vector256<float> mixed = Vector256<float>.Zero, divisor = Vector256<float>.Zero;
         for (int i = 0; i < weighted.Length; i++)
         {
-            var wd = weighted[i];
-            var agrees = Vector256.ConditionalSelect(positive,
-                Vector256.GreaterThan(wd, Vector256<float>.Zero), Vector256.LessThan(wd, Vector256<float>.Zero));
-            mixed += wd & agrees;
+            var agrees = Vector256.GreaterThan(weighted[i] ^ flip, Vector256<float>.Zero);
+            mixed += weighted[i] & agrees;
             divisor += weights[i] & agrees;
         }
         return normalize
@@ -140,19 +139,21 @@ internal static class SignConsensus
             : mixed;
     }
 
-    /// <summary><see cref="Mix(ReadOnlySpan{Vector256{float}}, ReadOnlySpan{Vector256{float}}, Vector256{float}, bool)"/> of 16 elements.</summary>
+    /// <summary>
+    /// <see cref="Mix(ReadOnlySpan{Vector256{float}}, ReadOnlySpan{Vector256{float}}, Vector256{float}, bool)"/> of
+    /// 16 elements. With 512-bit vectors only two ports execute vector operations: the agreeing terms are added
+    /// under the compare's mask register (one masked add each), where a vector mask costs a conversion and an AND.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Mix(ReadOnlySpan<Vector512<float>> weighted, ReadOnlySpan<Vector512<float>> weights, Vector512<float> sum, bool normalize)
     {
-        var positive = Vector512.GreaterThanOrEqual(sum, Vector512<float>.Zero);
+        var flip = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(sum, Vector512<float>.Zero), Vector512<float>.Zero, Vector512.Create(-0f));
         Vector512<float> mixed = Vector512<float>.Zero, divisor = Vector512<float>.Zero;
         for (int i = 0; i < weighted.Length; i++)
         {
-            var wd = weighted[i];
-            var agrees = Vector512.ConditionalSelect(positive,
-                Vector512.GreaterThan(wd, Vector512<float>.Zero), Vector512.LessThan(wd, Vector512<float>.Zero));
-            mixed += wd & agrees;
-            divisor += weights[i] & agrees;
+            var agrees = Vector512.GreaterThan(weighted[i] ^ flip, Vector512<float>.Zero);
+            mixed = Avx512F.BlendVariable(mixed, mixed + weighted[i], agrees);
+            divisor = Avx512F.BlendVariable(divisor, divisor + weights[i], agrees);
         }
         return normalize
             ? mixed / Vector512.ConditionalSelect(Vector512.Equals(divisor, Vector512<float>.Zero), Vector512<float>.One, divisor)
