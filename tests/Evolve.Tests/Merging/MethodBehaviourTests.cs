@@ -241,6 +241,35 @@ public sealed class RankSelectPathTests
             Assert.Equal(sorted[k], MagnitudeRankSelector.QuickSelect((uint[])values.Clone(), k));
     }
 
+    [Theory]
+    [InlineData("random")]
+    [InlineData("few values")]
+    [InlineData("ascending")]
+    [InlineData("all equal")]
+    [InlineData("float magnitudes")]
+    public void OrderStatisticsAtSeveralRanksEqualASortedCopys(string order)
+    {
+        const int n = 70_001;
+        var rng = new Random(6);
+        uint[] values = order switch
+        {
+            "random" => Enumerable.Range(0, n).Select(_ => (uint)rng.Next()).ToArray(),
+            "few values" => Enumerable.Range(0, n).Select(_ => (uint)rng.Next(4) << 20).ToArray(),
+            "ascending" => Enumerable.Range(0, n).Select(i => (uint)i << 11).ToArray(),
+            "all equal" => Enumerable.Repeat(7u, n).ToArray(),
+            // Normal task-vector values: their magnitudes crowd a few of the histogram's buckets.
+            _ => Enumerable.Range(0, n).Select(_ => BitConverter.SingleToUInt32Bits(
+                MathF.Abs((float)(Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble()) * 1e-3)))).ToArray(),
+        };
+        var sorted = values.Order().ToArray();
+        foreach (int[] ranks in new[] { new[] { 0, n / 2, n - 1 }, [n / 3, n / 3, n / 3 + 1], [n / 2 - 900, n / 2, n / 2 + 900], [n - 1] })
+        {
+            var results = new uint[ranks.Length];
+            OrderStatistics.Select(values, ranks, results);
+            Assert.Equal(ranks.Select(r => sorted[r]), results);
+        }
+    }
+
     [Fact]
     public void AChunkedTensorWhoseWindowHoldsManyElementsSelectsThroughTheHistogramsOfTheKeptOnes()
     {

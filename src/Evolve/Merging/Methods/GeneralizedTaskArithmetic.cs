@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Evolve.Checkpoints;
 using Evolve.Merging.Kernels;
 using Evolve.Merging.Parameters;
 using Evolve.Merging.Sparsification;
@@ -308,7 +309,13 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
             }
             var result = values.AsSpan(0, count);
             Combine(b.AsSpan(0, count), deltas, weights, normalize, lambda, result);
-            if (context.OutputWriter is { } writer)
+            if (context.OutputWriter is not null && context.BFloat16Output != 0)
+            {
+                // Rounded here, as the writer rounds, rather than a writer call per element.
+                var words = context.BFloat16OutputWords(0, n);
+                for (int j = 0; j < count; j++) words[batch[j]] = FloatConversion.RoundToBFloat16(BitConverter.SingleToUInt32Bits(result[j]));
+            }
+            else if (context.OutputWriter is { } writer)
                 for (int j = 0; j < count; j++) writer(batch[j], result.Slice(j, 1));
             else
                 for (int j = 0; j < count; j++) output[batch[j]] = result[j];

@@ -62,11 +62,12 @@ internal sealed class ProvisionalMagnitudeMask : IDisposable
             double margin = WindowSigmas * Math.Sqrt(q * (1 - q) / s) + WindowSlack;
             int at = (int)Math.Min(q * s, s - 1);
             int lo = (int)Math.Floor((q - margin) * s), hi = (int)Math.Ceiling((q + margin) * s);
-            uint threshold = MagnitudeRankSelector.QuickSelect(c, at);
+            Span<uint> order = stackalloc uint[3];
+            OrderStatistics.Select(c, [Math.Max(lo, 0), at, Math.Min(hi, s - 1)], order);
+            uint threshold = order[1];
             var (less, equal) = MagnitudeRankSelector.CountLessAndEqual(c, threshold);
-            // Two more order statistics, each among the elements the first select left on its side.
-            uint low = lo <= 0 ? 0 : MagnitudeRankSelector.QuickSelect(c[..at], lo);
-            uint high = hi >= s - 1 ? 0x7FFFFFFF : MagnitudeRankSelector.QuickSelect(c[at..], hi - at);
+            uint low = lo <= 0 ? 0 : order[0];
+            uint high = hi >= s - 1 ? 0x7FFFFFFF : order[2];
             _rule = new MagnitudeRule(threshold, (int)((double)(at - less) / equal * _length));
             var (belowHigh, atHigh) = MagnitudeRankSelector.CountLessAndEqual(c, high);
             int inside = belowHigh + atHigh - MagnitudeRankSelector.CountLessAndEqual(c, low).Less;

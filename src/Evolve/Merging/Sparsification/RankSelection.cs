@@ -502,13 +502,14 @@ internal sealed unsafe class MagnitudeRankSelector : IDisposable
         try
         {
             var s = Magnitudes(bits, sample);
-            // Two order statistics of the chunk, not a sort of it: the higher is selected among the elements the
-            // first select left at or above the lower one.
+            // Two order statistics of the chunk, not a sort of it.
             double q = (double)_rank / _length;
             int lo = (int)Math.Clamp((q - WindowMargin) * s.Length, 0, s.Length - 1);
             int hi = (int)Math.Clamp((q + WindowMargin) * s.Length, 0, s.Length - 1);
-            _windowLo = QuickSelect(s, lo);
-            _windowHi = QuickSelect(s[lo..], hi - lo);
+            Span<uint> bounds = stackalloc uint[2];
+            OrderStatistics.Select(s, [lo, hi], bounds);
+            _windowLo = bounds[0];
+            _windowHi = bounds[1];
         }
         finally
         {
