@@ -12,6 +12,8 @@ namespace Evolve.Tests.Merging;
 /// </summary>
 public sealed class ConsensusFastPathTests
 {
+    private const int SampleBlocks = GeneralizedTaskArithmetic.SampleBlocks;
+
     [Theory]
     [InlineData("ties", 1003, 1, 0.0)]
     [InlineData("ties", 4096, 2, 0.0)]
@@ -49,7 +51,7 @@ public sealed class ConsensusFastPathTests
         {
             "skewed start" => j < 20_000 ? 1 / 64f : 1,
             "drifting scale" => 0.5f + 1.5f * j / length,
-            "small where sampled" => j - (long)((long)j * 256 / length) * length / 256 < 256 ? 1 / 1024f : 1,
+            "small where sampled" => j - (long)((long)j * SampleBlocks / length) * length / SampleBlocks < GeneralizedTaskArithmetic.SampleBlock ? 1 / 1024f : 1,
             _ => 1,
         };
         var models = Enumerable.Range(0, 3).Select(_ => baseTensor.Select((b, j) => b + Quantized() * Scale(j)).ToArray()).ToArray();

@@ -1,3 +1,4 @@
+using Evolve.Merging.Methods;
 using Evolve.Merging.Sparsification;
 
 namespace Evolve.Tests.Merging;
@@ -11,7 +12,7 @@ namespace Evolve.Tests.Merging;
 /// </summary>
 public sealed class ProvisionalMagnitudeMaskTests
 {
-    private const int Chunk = 1 << 14, Blocks = 256, Block = 256;
+    private const int Chunk = 1 << 14, Blocks = GeneralizedTaskArithmetic.SampleBlocks, Block = GeneralizedTaskArithmetic.SampleBlock;
 
     [Theory]
     [InlineData("gaussian", 0.5)]
@@ -132,7 +133,7 @@ public sealed class ProvisionalMagnitudeMaskTests
         return corrections;
     }
 
-    /// <summary>The values of 256 blocks of 256 elements spread evenly over <paramref name="x"/>, as the merge samples them.</summary>
+    /// <summary>The values of the merge's sample blocks spread evenly over <paramref name="x"/>, as it samples them.</summary>
     private static float[] Sample(float[] x) => Enumerable.Range(0, Blocks)
         .SelectMany(b => x.Skip((int)((long)b * x.Length / Blocks)).Take(Block)).ToArray();
 }

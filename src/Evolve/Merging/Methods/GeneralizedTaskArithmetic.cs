@@ -344,8 +344,8 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
         return union;
     }
 
-    /// <summary>Blocks read for the one-pass sample: evenly spaced over the tensor, together 64 Ki elements.</summary>
-    private const int SampleBlocks = 256, SampleBlock = 256;
+    /// <summary>Blocks read for the one-pass sample: evenly spaced over the tensor, together 128 Ki elements.</summary>
+    internal const int SampleBlocks = 512, SampleBlock = 256;
 
     /// <summary>Starts each one-pass pruner from its task vector's values in <see cref="SampleBlocks"/> blocks spread over the tensor.</summary>
     private static void BeginFromSample(TensorMergeContext context, TaskVectorPruner[] pruners)
