@@ -255,9 +255,7 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
     {
         BeginFromSample(context, pruners);
         int n = context.Length;
-        // A fault in a mapped file maps the whole folio around it, so the sample's 256 small blocks mapped most of
-        // every input (85 of 90 MB of the bench's largest tensors): drop them before the pass, which maps one span at
-        // a time.
+        // The sample's last pages, before the pass, which maps one span at a time.
         context.InputsRead?.Invoke(0, n);
         int ranges = context.Workers is null ? 1 : Math.Max(1, n / TensorMergeContext.ParallelRange);
         if (ranges > 1) CombineInRanges(context, pruners, ranges, weights, normalize, lambda, output);
@@ -347,6 +345,9 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
     /// <summary>Blocks read for the one-pass sample: evenly spaced over the tensor, together 128 Ki elements.</summary>
     internal const int SampleBlocks = 512, SampleBlock = 256;
 
+    /// <summary>Sample blocks between two releases of the pages they mapped (when the merge releases input pages).</summary>
+    private const int SampleRelease = 64;
+
     /// <summary>Starts each one-pass pruner from its task vector's values in <see cref="SampleBlocks"/> blocks spread over the tensor.</summary>
     private static void BeginFromSample(TensorMergeContext context, TaskVectorPruner[] pruners)
     {
@@ -363,6 +364,10 @@ internal abstract class GeneralizedTaskArithmetic : MergeMethod
             var b = context.BaseChunk(start, baseBlock[..Math.Min(SampleBlock, n - start)]);
             for (int i = 0; i < k; i++) context.ModelDelta(i, start, b, samples[i].AsSpan(taken, b.Length));
             taken += b.Length;
+            // A fault in a mapped file maps the whole folio around it: all the blocks together mapped most of every
+            // input (85 of 90 MB of the bench's largest tensors, while the other thread's tensor was mapped too). The
+            // pages mapped so far are dropped every SampleRelease blocks.
+            if (block % SampleRelease == SampleRelease - 1) context.InputsRead?.Invoke(0, start + b.Length);
         }
         for (int i = 0; i < k; i++) pruners[i].BeginProvisional(samples[i].AsSpan(0, taken));
     }
