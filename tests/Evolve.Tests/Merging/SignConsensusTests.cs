@@ -55,8 +55,8 @@ public sealed class SignConsensusTests
     public void FloatOutputEqualsTheDefinitionWhereValuesAreNaNZeroOrInfinite()
     {
         float[] specials = [float.NaN, 0f, -0f, float.PositiveInfinity, float.NegativeInfinity, 1f, -1f, 2f, -0.75f];
-        // 1 and 2 weighted 1 and −0.5 sum to +0, which counts as positive. Every pair of special values for two task vectors beside a third that is ±0, NaN or 0.5: 335 elements, so
-        // blocks of 16, one of 8 and single elements.
+        // Every pair of special values for two task vectors beside a third that is ±0, NaN or 0.5 (1 and 2 weighted 1
+        // and −0.5 sum to +0, which counts as positive): 335 elements, so blocks of 16, one of 8 and single elements.
         var pairs = (from x in specials from y in specials from z in new[] { 0f, -0f, float.NaN, 0.5f } select (x, y, z)).ToArray();
         pairs = [.. pairs, .. pairs[..11]];
         int n = pairs.Length;

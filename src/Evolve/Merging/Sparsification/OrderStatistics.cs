@@ -5,8 +5,9 @@ namespace Evolve.Merging.Sparsification;
 /// <summary>
 /// Order statistics of magnitudes (below 2³¹) at several ascending ranks at once, for the samples that place a rank's
 /// window. A histogram of the high 11 bits (a float magnitude's exponent and first 3 mantissa bits) finds the buckets
-/// that hold the ranks, and only the values of those buckets are copied and selected: a quickselect per rank over
-/// the whole sample cost a TIES merge 3 % of its time, the histogram and the copy a tenth of that.
+/// that hold the ranks, and only the values of those buckets are copied and selected. A quickselect per rank reordered
+/// the whole sample instead: 3 % of a TIES merge, and the sample's share of a TIES element fell from 0.12–0.15 to
+/// 0.04 ns without it.
 /// </summary>
 internal static class OrderStatistics
 {
@@ -20,6 +21,8 @@ internal static class OrderStatistics
     {
         if (ranks.Length == 0) return;
         if (ranks[0] < 0 || ranks[^1] >= magnitudes.Length) throw new ArgumentOutOfRangeException(nameof(ranks));
+        for (int i = 1; i < ranks.Length; i++)
+            if (ranks[i] < ranks[i - 1]) throw new ArgumentException("ranks must ascend", nameof(ranks));
         Span<int> counts = stackalloc int[1 << (31 - Shift)];
         counts.Clear();
         foreach (uint m in magnitudes) counts[(int)(m >> Shift)]++;
@@ -44,7 +47,6 @@ internal static class OrderStatistics
             int from = 0;
             for (int i = 0; i < ranks.Length; i++)
             {
-                if (i > 0 && ranks[i] < ranks[i - 1]) throw new ArgumentException("ranks must ascend", nameof(ranks));
                 int at = ranks[i] - below;
                 results[i] = MagnitudeRankSelector.QuickSelect(inside.AsSpan(from, count - from), at - from);
                 from = at;
