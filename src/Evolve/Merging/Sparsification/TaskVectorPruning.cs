@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Evolve.Merging.Kernels;
 
 namespace Evolve.Merging.Sparsification;
@@ -233,8 +234,10 @@ internal sealed class TaskVectorPruner : IDisposable
             _provisional.ApplyDifference(x, b, delta, offset, range);
             return;
         }
-        StoredBlend.Difference(MemoryMarshal.AsBytes(x), Checkpoints.DType.BF16, b, delta);
-        Prune(delta, offset, range);
+        int j = _kept is not null ? ApplyDifferenceBlocks(x, b, delta, offset) : 0;
+        if (j == delta.Length) return;
+        StoredBlend.Difference(MemoryMarshal.AsBytes(x[j..]), Checkpoints.DType.BF16, b[j..], delta[j..]);
+        Prune(delta[j..], offset + j, range);
     }
 
     /// <summary>
@@ -275,6 +278,32 @@ internal sealed class TaskVectorPruner : IDisposable
         int j = 0;
         for (; j + 8 <= before.Length; j += 8)
             bytes[(int)((offset + j) >> 3)] = (byte)Vector256.Equals(Vector256.LoadUnsafe(ref b0, (nuint)j), Vector256.LoadUnsafe(ref a0, (nuint)j)).ExtractMostSignificantBits();
+        return j;
+    }
+
+    /// <summary>
+    /// <see cref="PruneDifference"/> by the mask bits of the norm pass (see <see cref="RecordBlocks"/>), blocks of 8 in
+    /// one pass: widened, subtracted, masked and rescaled in registers, where the difference, the mask and the rescale
+    /// each made a pass over the chunk. Returns the elements done. The rescale multiplies by 1 when there is none, which
+    /// leaves every difference as it is (a difference is never a signaling NaN).
+    /// </summary>
+    private int ApplyDifferenceBlocks(ReadOnlySpan<ushort> x, ReadOnlySpan<float> b, Span<float> delta, long offset)
+    {
+        if (!Vector256.IsHardwareAccelerated || !BitConverter.IsLittleEndian || (offset & 7) != 0) return 0;
+        if (x.Length != delta.Length || b.Length != delta.Length) throw new ArgumentException("lengths differ");
+        var bytes = MemoryMarshal.AsBytes(_kept.AsSpan());
+        var lanes = Vector256.Create(1u, 2, 4, 8, 16, 32, 64, 128);
+        var scale = Vector256.Create(Scale);
+        ref ushort x0 = ref MemoryMarshal.GetReference(x);
+        ref float b0 = ref MemoryMarshal.GetReference(b);
+        ref float d0 = ref MemoryMarshal.GetReference(delta);
+        int j = 0;
+        for (; j + 8 <= delta.Length; j += 8)
+        {
+            var d = (Avx2.ConvertToVector256Int32(Vector128.LoadUnsafe(ref x0, (nuint)j)) << 16).AsSingle() - Vector256.LoadUnsafe(ref b0, (nuint)j);
+            var keep = Vector256.Equals(Vector256.Create((uint)bytes[(int)((offset + j) >> 3)]) & lanes, lanes).AsSingle();
+            ((d & keep) * scale).StoreUnsafe(ref d0, (nuint)j);
+        }
         return j;
     }
 
