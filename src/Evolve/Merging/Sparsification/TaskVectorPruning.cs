@@ -292,7 +292,6 @@ internal sealed class TaskVectorPruner : IDisposable
         if (!Vector256.IsHardwareAccelerated || !BitConverter.IsLittleEndian || (offset & 7) != 0) return 0;
         if (x.Length != delta.Length || b.Length != delta.Length) throw new ArgumentException("lengths differ");
         var bytes = MemoryMarshal.AsBytes(_kept.AsSpan());
-        var lanes = Vector256.Create(1u, 2, 4, 8, 16, 32, 64, 128);
         var scale = Vector256.Create(Scale);
         ref ushort x0 = ref MemoryMarshal.GetReference(x);
         ref float b0 = ref MemoryMarshal.GetReference(b);
@@ -301,8 +300,7 @@ internal sealed class TaskVectorPruner : IDisposable
         for (; j + 8 <= delta.Length; j += 8)
         {
             var d = (Avx2.ConvertToVector256Int32(Vector128.LoadUnsafe(ref x0, (nuint)j)) << 16).AsSingle() - Vector256.LoadUnsafe(ref b0, (nuint)j);
-            var keep = Vector256.Equals(Vector256.Create((uint)bytes[(int)((offset + j) >> 3)]) & lanes, lanes).AsSingle();
-            ((d & keep) * scale).StoreUnsafe(ref d0, (nuint)j);
+            ((d & KeptLanes(bytes[(int)((offset + j) >> 3)]).AsSingle()) * scale).StoreUnsafe(ref d0, (nuint)j);
         }
         return j;
     }
@@ -312,15 +310,19 @@ internal sealed class TaskVectorPruner : IDisposable
     {
         if (!Vector256.IsHardwareAccelerated || !BitConverter.IsLittleEndian || (offset & 7) != 0) return 0;
         var bytes = MemoryMarshal.AsBytes(_kept.AsSpan());
-        var lanes = Vector256.Create(1u, 2, 4, 8, 16, 32, 64, 128);
         ref uint x0 = ref MemoryMarshal.GetReference(bits);
         int j = 0;
         for (; j + 8 <= bits.Length; j += 8)
-        {
-            var keep = Vector256.Equals(Vector256.Create((uint)bytes[(int)((offset + j) >> 3)]) & lanes, lanes);
-            (Vector256.LoadUnsafe(ref x0, (nuint)j) & keep).StoreUnsafe(ref x0, (nuint)j);
-        }
+            (Vector256.LoadUnsafe(ref x0, (nuint)j) & KeptLanes(bytes[(int)((offset + j) >> 3)])).StoreUnsafe(ref x0, (nuint)j);
         return j;
+    }
+
+    /// <summary>All ones in the lanes whose bit of <paramref name="bits"/> is set (lane i, bit i), else zero.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static Vector256<uint> KeptLanes(byte bits)
+    {
+        var lanes = Vector256.Create(1u, 2, 4, 8, 16, 32, 64, 128);
+        return Vector256.Equals(Vector256.Create((uint)bits) & lanes, lanes);
     }
 
     private void Mask(Span<float> chunk, long offset)
