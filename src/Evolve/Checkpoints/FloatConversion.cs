@@ -80,14 +80,34 @@ public static class FloatConversion
             nuint half = (nuint)Vector<uint>.Count;
             for (; i + step <= n; i += step)
             {
-                Vector.Widen(Vector.LoadUnsafe(ref src, i), out Vector<uint> low, out Vector<uint> high);
-                Vector.AsVectorSingle(low << 16).StoreUnsafe(ref dst, i);
-                Vector.AsVectorSingle(high << 16).StoreUnsafe(ref dst, i + half);
+                var (low, high) = WidenBFloat16(ref src, i);
+                low.StoreUnsafe(ref dst, i);
+                high.StoreUnsafe(ref dst, i + half);
             }
         }
         for (; i < n; i++)
-            Unsafe.Add(ref dst, i) = BitConverter.UInt32BitsToSingle((uint)Unsafe.Add(ref src, i) << 16);
+            Unsafe.Add(ref dst, i) = BFloat16ToSingle(Unsafe.Add(ref src, i));
     }
+
+    /// <summary>One BF16 word as float32: the word is the float's upper half.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static float BFloat16ToSingle(ushort word) => BitConverter.UInt32BitsToSingle((uint)word << 16);
+
+    /// <summary>The <see cref="Vector{T}"/> of BF16 words at <paramref name="source"/>[<paramref name="index"/>] as two float vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static (Vector<float> Low, Vector<float> High) WidenBFloat16(ref ushort source, nuint index)
+    {
+        Vector.Widen(Vector.LoadUnsafe(ref source, index), out Vector<uint> low, out Vector<uint> high);
+        return (Vector.AsVectorSingle(low << 16), Vector.AsVectorSingle(high << 16));
+    }
+
+    /// <summary>8 BF16 words as floats, widened in one register (AVX2).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<float> WidenBFloat16(Vector128<ushort> words) => (Avx2.ConvertToVector256Int32(words) << 16).AsSingle();
+
+    /// <summary>16 BF16 words as floats, widened in one register (AVX-512).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<float> WidenBFloat16(Vector256<ushort> words) => (Avx512F.ConvertToVector512Int32(words) << 16).AsSingle();
 
     /// <summary>
     /// float32 to BF16 exactly as torch rounds: to nearest, ties to even (add 0x7FFF plus the kept lowest bit, then

@@ -43,11 +43,11 @@ internal static unsafe class BFloat16Blend
                 for (; i + step <= end; i += step)
                 {
                     Vector<float> bLo = default, bHi = default;
-                    if (baseWords is not null) (bLo, bHi) = Widen(baseWords + i);
+                    if (baseWords is not null) (bLo, bHi) = FloatConversion.WidenBFloat16(ref baseWords[i], 0);
                     Vector<float> accLo = Vector<float>.Zero, accHi = Vector<float>.Zero;
                     for (int j = 0; j < count; j++)
                     {
-                        var (lo, hi) = Widen(x[j] + i);
+                        var (lo, hi) = FloatConversion.WidenBFloat16(ref x[j][i], 0);
                         var vc = new Vector<float>(c[j]);
                         if (baseWords is not null)
                         {
@@ -81,9 +81,9 @@ internal static unsafe class BFloat16Blend
     /// <summary>Element <paramref name="i"/> of R, one at a time: the same operations as a vector lane.</summary>
     private static void Element(nint i, float* c, ushort** x, int count, ushort* baseWords, void* output, DType dtype)
     {
-        float b = baseWords is null ? 0f : ToSingle(baseWords[i]);
+        float b = baseWords is null ? 0f : FloatConversion.BFloat16ToSingle(baseWords[i]);
         float acc = 0f;
-        for (int j = 0; j < count; j++) acc += c[j] * (baseWords is null ? ToSingle(x[j][i]) : ToSingle(x[j][i]) - b);
+        for (int j = 0; j < count; j++) acc += c[j] * (baseWords is null ? FloatConversion.BFloat16ToSingle(x[j][i]) : FloatConversion.BFloat16ToSingle(x[j][i]) - b);
         if (baseWords is not null) acc += b;
         if (dtype == DType.BF16) ((ushort*)output)[i] = FloatConversion.RoundToBFloat16(BitConverter.SingleToUInt32Bits(acc));
         else ((float*)output)[i] = acc;
@@ -98,14 +98,4 @@ internal static unsafe class BFloat16Blend
         if (streaming) Avx.StoreAlignedNonTemporal((byte*)address, values.AsVector256().AsByte());
         else values.Store(address);
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector<float> Low, Vector<float> High) Widen(ushort* words)
-    {
-        Vector.Widen(Vector.Load(words), out Vector<uint> low, out Vector<uint> high);
-        return (Vector.AsVectorSingle(low << 16), Vector.AsVectorSingle(high << 16));
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float ToSingle(ushort bf16) => BitConverter.UInt32BitsToSingle((uint)bf16 << 16);
 }

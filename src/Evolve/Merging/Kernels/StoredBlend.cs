@@ -80,22 +80,12 @@ internal ref struct StoredBlend
             nuint half = (nuint)Vector<float>.Count;
             for (; i + 2 * half <= n; i += 2 * half)
             {
-                var (lo, hi) = Widen(ref x0, i);
+                var (lo, hi) = FloatConversion.WidenBFloat16(ref x0, i);
                 (lo - Vector.LoadUnsafe(ref b0, i)).StoreUnsafe(ref d0, i);
                 (hi - Vector.LoadUnsafe(ref b0, i + half)).StoreUnsafe(ref d0, i + half);
             }
         }
         for (; i < n; i++)
-            Unsafe.Add(ref d0, i) = ToSingle(Unsafe.Add(ref x0, i)) - Unsafe.Add(ref b0, i);
+            Unsafe.Add(ref d0, i) = FloatConversion.BFloat16ToSingle(Unsafe.Add(ref x0, i)) - Unsafe.Add(ref b0, i);
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector<float> Low, Vector<float> High) Widen(ref ushort source, nuint index)
-    {
-        Vector.Widen(Vector.LoadUnsafe(ref source, index), out Vector<uint> low, out Vector<uint> high);
-        return (Vector.AsVectorSingle(low << 16), Vector.AsVectorSingle(high << 16));
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float ToSingle(ushort bf16) => BitConverter.UInt32BitsToSingle((uint)bf16 << 16);
 }

@@ -162,7 +162,7 @@ internal sealed class TensorMergeContext
         {
             // The common case without a conversion call per element.
             var words = MemoryMarshal.Cast<byte, ushort>(stored);
-            for (int j = 0; j < indices.Length; j++) destination[j] = BitConverter.UInt32BitsToSingle((uint)words[indices[j]] << 16);
+            for (int j = 0; j < indices.Length; j++) destination[j] = FloatConversion.BFloat16ToSingle(words[indices[j]]);
             return;
         }
         int size = dtype.ByteSize();

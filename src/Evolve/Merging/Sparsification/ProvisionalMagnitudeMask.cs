@@ -116,7 +116,7 @@ internal sealed class ProvisionalMagnitudeMask : IDisposable
             var eight = Vector256.Create(8);
             for (; j + 8 <= n; j += 8, index += eight)
             {
-                var d = (Avx2.ConvertToVector256Int32(Vector128.LoadUnsafe(ref x0, (nuint)j)) << 16).AsSingle() - Vector256.LoadUnsafe(ref b0, (nuint)j);
+                var d = FloatConversion.WidenBFloat16(Vector128.LoadUnsafe(ref x0, (nuint)j)) - Vector256.LoadUnsafe(ref b0, (nuint)j);
                 var m = d.AsInt32() & abs;
                 window.Add(m, index);
                 (d & rule.Keeps(m, index).AsSingle()).StoreUnsafe(ref d0, (nuint)j);
@@ -193,7 +193,7 @@ internal sealed class ProvisionalMagnitudeMask : IDisposable
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Widen(ref ushort words, int j) => (Avx512F.ConvertToVector512Int32(Vector256.LoadUnsafe(ref words, (nuint)j)) << 16).AsSingle();
+    private static Vector512<float> Widen(ref ushort words, int j) => FloatConversion.WidenBFloat16(Vector256.LoadUnsafe(ref words, (nuint)j));
 
     /// <summary>
     /// <see cref="ApplyDifference"/>'s blocks of 16 (AVX-512); returns the elements done. A method of its own, with

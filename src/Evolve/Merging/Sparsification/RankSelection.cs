@@ -90,7 +90,6 @@ internal sealed unsafe class MagnitudeRankSelector : IDisposable
     private NativeList<int>? _indices;
     /// <summary>Window lists of ranges joined after this one's own (<see cref="JoinWindow"/>), in index order.</summary>
     private List<(NativeList<uint> Kept, NativeList<int>? Indices, int Count)>? _joined;
-    private int _joinedCount;
     private readonly bool _recordIndices;
     private int _offset;
     private int _keptCount;
@@ -199,7 +198,7 @@ internal sealed unsafe class MagnitudeRankSelector : IDisposable
         segment == 0 ? (_kept, _indices, _keptCount) : _joined![segment - 1];
 
     /// <summary>Magnitudes in the window, over all its segments.</summary>
-    private int WindowCount => _keptCount + _joinedCount;
+    private int WindowCount => _keptCount + (_joined?.Sum(segment => segment.Count) ?? 0);
 
     /// <summary>
     /// Starts the first pass with the window [<paramref name="low"/>, <paramref name="high"/>] (magnitude bits) found
@@ -242,7 +241,6 @@ internal sealed unsafe class MagnitudeRankSelector : IDisposable
             return;
         }
         (_joined ??= []).Add((part._kept, part._indices, part._keptCount));
-        _joinedCount += part._keptCount;
         part._kept = null;
         part._indices = null;
         if (WindowCount > _capacity) ReturnWindow();
@@ -536,7 +534,6 @@ internal sealed unsafe class MagnitudeRankSelector : IDisposable
             indices?.Dispose();
         }
         _joined = null;
-        _joinedCount = 0;
     }
 
     /// <summary>Counts the magnitudes below the window (SIMD) and appends those inside it.</summary>

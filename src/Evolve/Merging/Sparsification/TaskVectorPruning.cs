@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 using Evolve.Merging.Kernels;
 
 namespace Evolve.Merging.Sparsification;
@@ -299,7 +298,7 @@ internal sealed class TaskVectorPruner : IDisposable
         int j = 0;
         for (; j + 8 <= delta.Length; j += 8)
         {
-            var d = (Avx2.ConvertToVector256Int32(Vector128.LoadUnsafe(ref x0, (nuint)j)) << 16).AsSingle() - Vector256.LoadUnsafe(ref b0, (nuint)j);
+            var d = Checkpoints.FloatConversion.WidenBFloat16(Vector128.LoadUnsafe(ref x0, (nuint)j)) - Vector256.LoadUnsafe(ref b0, (nuint)j);
             ((d & KeptLanes(bytes[(int)((offset + j) >> 3)]).AsSingle()) * scale).StoreUnsafe(ref d0, (nuint)j);
         }
         return j;
